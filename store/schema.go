@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order; the schema version (PRAGMA user_version)
+// is the number applied. Never edit one that has shipped: append a new one.
+var migrations = []string{
+	// 1: posts, versions, deletions, import runs.
+	`
+CREATE TABLE posts (
+	id            TEXT PRIMARY KEY,
+	source        TEXT NOT NULL,
+	native_id     TEXT NOT NULL,
+	seq           INTEGER NOT NULL,
+	url           TEXT NOT NULL DEFAULT '',
+	author_id     TEXT NOT NULL DEFAULT '',
+	author_handle TEXT NOT NULL DEFAULT '',
+	author_name   TEXT NOT NULL DEFAULT '',
+	author_url    TEXT NOT NULL DEFAULT '',
+	text          TEXT NOT NULL,
+	lang          TEXT NOT NULL DEFAULT '',
+	created_at    TEXT NOT NULL,
+	collected_at  TEXT NOT NULL,
+	edited_at     TEXT,
+	revision      INTEGER NOT NULL DEFAULT 0,
+	reply_to      TEXT NOT NULL DEFAULT '',
+	quote_of      TEXT NOT NULL DEFAULT '',
+	repost_of     TEXT NOT NULL DEFAULT '',
+	likes         INTEGER NOT NULL DEFAULT 0,
+	reposts       INTEGER NOT NULL DEFAULT 0,
+	replies       INTEGER NOT NULL DEFAULT 0,
+	quotes        INTEGER NOT NULL DEFAULT 0,
+	hashtags      TEXT NOT NULL DEFAULT '[]',
+	mentions      TEXT NOT NULL DEFAULT '[]',
+	links         TEXT NOT NULL DEFAULT '[]',
+	media         TEXT NOT NULL DEFAULT '[]',
+	deleted_at    TEXT,
+	first_seen_at TEXT NOT NULL,
+	updated_at    TEXT NOT NULL,
+	raw           BLOB NOT NULL
+);
+CREATE UNIQUE INDEX posts_seq ON posts(seq);
+CREATE INDEX posts_created ON posts(created_at);
+CREATE TABLE post_versions (
+	post_id   TEXT NOT NULL REFERENCES posts(id),
+	revision  INTEGER NOT NULL,
+	edited_at TEXT,
+	text      TEXT NOT NULL,
+	url       TEXT NOT NULL DEFAULT '',
+	seen_at   TEXT NOT NULL,
+	raw       BLOB NOT NULL
+);
+CREATE INDEX post_versions_post ON post_versions(post_id, revision);
+CREATE TABLE deletions (
+	post_id    TEXT PRIMARY KEY,
+	deleted_at TEXT NOT NULL,
+	seen_at    TEXT NOT NULL
+);
+CREATE TABLE import_runs (
+	id           INTEGER PRIMARY KEY,
+	started_at   TEXT NOT NULL,
+	finished_at  TEXT,
+	inputs       TEXT NOT NULL,
+	read         INTEGER NOT NULL DEFAULT 0,
+	new          INTEGER NOT NULL DEFAULT 0,
+	updated      INTEGER NOT NULL DEFAULT 0,
+	unchanged    INTEGER NOT NULL DEFAULT 0,
+	deleted      INTEGER NOT NULL DEFAULT 0,
+	errors       INTEGER NOT NULL DEFAULT 0,
+	first_errors TEXT NOT NULL DEFAULT '[]'
+);
+`,
+}
+
+// SchemaVersion returns the schema version this build writes.
+func SchemaVersion() int { return len(migrations) }
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("archive schema version %d is newer than this program's %d: upgrade aftershock", v, len(migrations))
+	}
+	for i := v; i < len(migrations); i++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aftershock/aftershock/post"
+)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func mk(native, text string, rev int64) post.Post {
+	p := post.Post{
+		ID: post.MakeID("twitter", native), Source: "twitter", NativeID: native, Text: text, Revision: rev,
+		CreatedAt: time.Date(2017, 2, 28, 17, 37, 0, 0, time.UTC), Author: post.Author{Handle: "alice"},
+		Hashtags: []string{"aws"}, Raw: []byte(`{"id":"` + native + `","text":"` + text + `"}`),
+	}
+	return p
+}
+
+func write(t *testing.T, s *Store, b Batch) []Outcome {
+	t.Helper()
+	out, err := s.Write(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestUpsertIdempotent(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	b := Batch{Posts: []post.Post{mk("1", "s3 is down", 0), mk("2", "still down", 0)}}
+	if got := write(t, s, b); got[0] != New || got[1] != New {
+		t.Fatalf("first write: %v", got)
+	}
+	seq, _ := s.MaxSeq(ctx)
+	if got := write(t, s, b); got[0] != Unchanged || got[1] != Unchanged {
+		t.Fatalf("second write: %v", got)
+	}
+	if seq2, _ := s.MaxSeq(ctx); seq2 != seq {
+		t.Errorf("seq moved on a no-op write: %d -> %d", seq, seq2)
+	}
+	// New engagement counts update the row but need no reindex.
+	p := mk("1", "s3 is down", 0)
+	p.Metrics.Likes = 7
+	if got := write(t, s, Batch{Posts: []post.Post{p}}); got[0] != Updated {
+		t.Fatalf("counts: %v", got)
+	}
+	g, err := s.Get(ctx, p.ID)
+	if err != nil || g.Metrics.Likes != 7 {
+		t.Fatalf("get: %+v %v", g.Metrics, err)
+	}
+	// The same post without counts or entities (say from a CSV) keeps them and the raw payload.
+	bare := mk("1", "s3 is down", 0)
+	bare.Hashtags, bare.Raw = nil, []byte(`id,text`)
+	if got := write(t, s, Batch{Posts: []post.Post{bare}}); got[0] != Unchanged {
+		t.Fatalf("bare: %v", got)
+	}
+	g, _ = s.Get(ctx, p.ID)
+	if g.Metrics.Likes != 7 || len(g.Hashtags) != 1 || string(g.Raw) != string(p.Raw) {
+		t.Errorf("bare re-import changed the post: %+v %q", g.Metrics, g.Raw)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil || st.Posts != 2 || st.Versions != 0 {
+		t.Errorf("stats %+v %v", st, err)
+	}
+}
+
+func TestEditsKeepVersions(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	// The newer revision arrives first, the original later: both are kept,
+	// the newer stays current, in either order and on re-import.
+	v0, v1 := mk("1", "i miss y'all", 0), mk("1", "hey :)", 1)
+	for _, order := range [][]post.Post{{v1, v0}, {v0, v1}} {
+		s := openTest(t)
+		for _, p := range order {
+			write(t, s, Batch{Posts: []post.Post{p}})
+		}
+		write(t, s, Batch{Posts: order})
+		g, _ := s.Get(ctx, v0.ID)
+		if g.Text != "hey :)" || g.Revision != 1 {
+			t.Errorf("current = %q rev %d", g.Text, g.Revision)
+		}
+		vs, _ := s.Versions(ctx, v0.ID)
+		if len(vs) != 1 || vs[0].Text != "i miss y'all" || vs[0].Revision != 0 {
+			t.Errorf("versions = %+v", vs)
+		}
+	}
+	// A source without revisions: a new text replaces, the old is kept, and
+	// re-importing the old one does not flip it back.
+	a, b := mk("9", "first text", 0), mk("9", "second text", 0)
+	write(t, s, Batch{Posts: []post.Post{a}})
+	seq, _ := s.MaxSeq(ctx)
+	if got := write(t, s, Batch{Posts: []post.Post{b}}); got[0] != Updated {
+		t.Fatalf("edit: %v", got)
+	}
+	if seq2, _ := s.MaxSeq(ctx); seq2 <= seq {
+		t.Errorf("edit did not advance seq")
+	}
+	if got := write(t, s, Batch{Posts: []post.Post{a}}); got[0] != Unchanged {
+		t.Fatalf("stale: %v", got)
+	}
+	g, _ := s.Get(ctx, a.ID)
+	if g.Text != "second text" {
+		t.Errorf("current = %q", g.Text)
+	}
+}
+
+func TestDeletions(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	at := time.Date(2017, 3, 1, 0, 0, 0, 0, time.UTC)
+	write(t, s, Batch{Posts: []post.Post{mk("1", "x", 0)}})
+	seq, _ := s.MaxSeq(ctx)
+	out := write(t, s, Batch{Deletes: []post.Ref{{ID: "twitter:1", At: at}, {ID: "twitter:2", At: at}}})
+	if out[0] != Deleted || out[1] != Deleted {
+		t.Fatalf("deletes: %v", out)
+	}
+	if out := write(t, s, Batch{Deletes: []post.Ref{{ID: "twitter:1", At: at}}}); out[0] != Unchanged {
+		t.Fatalf("second delete: %v", out)
+	}
+	g, _ := s.Get(ctx, "twitter:1")
+	if !g.DeletedAt.Equal(at) || g.Seq <= seq || g.Text != "x" {
+		t.Errorf("deleted post: %+v", g)
+	}
+	// The deletion came before the post: applied when it arrives.
+	write(t, s, Batch{Posts: []post.Post{mk("2", "y", 0)}})
+	g, _ = s.Get(ctx, "twitter:2")
+	if !g.Deleted() {
+		t.Errorf("early deletion not applied")
+	}
+	ch, _ := s.Changes(ctx, 0, 10)
+	if len(ch) != 2 || ch[0].Seq >= ch[1].Seq {
+		t.Errorf("changes: %+v", ch)
+	}
+}
+
+func TestBadPostRejected(t *testing.T) {
+	s := openTest(t)
+	p := mk("1", "x", 0)
+	p.CreatedAt = time.Time{}
+	if _, err := s.Write(context.Background(), Batch{Posts: []post.Post{p}}); !errors.Is(err, post.ErrNoTime) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestNotADatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "archive.db")
+	if err := os.WriteFile(path, []byte("this is not sqlite, just some text that is long enough to look like a header......"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), path); err == nil {
+		t.Fatal("opened a file that is not a database")
+	}
+}
+
+// Several writers (as several processes would) never produce the same seq,
+// and the order of seq is the order of commits.
+func TestConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "archive.db")
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for w := range 3 {
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				p := mk(string(rune('a'+w))+string(rune('a'+i)), "t", 0)
+				if _, err := s.Write(ctx, Batch{Posts: []post.Post{p}}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	s, _ := Open(ctx, path)
+	defer s.Close()
+	ch, err := s.Changes(ctx, 0, 100)
+	if err != nil || len(ch) != 60 {
+		t.Fatalf("changes: %d %v", len(ch), err)
+	}
+	for i := range ch {
+		if ch[i].Seq != int64(i+1) {
+			t.Fatalf("seq %d at %d", ch[i].Seq, i)
+		}
+	}
+}
+
+func TestRuns(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	id, err := s.StartRun(ctx, []string{"a.jsonl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishRun(ctx, Run{ID: id, Read: 3, New: 2, Errors: 1, FirstErrors: []string{"a.jsonl:2: bad"}}); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := s.Runs(ctx, 5)
+	if err != nil || len(runs) != 1 || runs[0].New != 2 || runs[0].FirstErrors[0] != "a.jsonl:2: bad" || runs[0].Finished.IsZero() {
+		t.Fatalf("runs %+v %v", runs, err)
+	}
+}
