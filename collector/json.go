@@ -45,12 +45,13 @@ func JSONValues(r io.Reader) iter.Seq[RawRecord] {
 				yield(RawRecord{Line: lineNo, Err: err})
 				return
 			}
+			if err != nil && err != io.EOF {
+				yield(RawRecord{Line: lineNo, Err: readError(err)})
+				return
+			}
 			trimmed := bytes.TrimSpace(line)
 			if len(trimmed) == 0 {
 				if err != nil {
-					if err != io.EOF {
-						yield(RawRecord{Line: lineNo, Err: fmt.Errorf("read: %w", err)})
-					}
 					return
 				}
 				continue
@@ -60,9 +61,6 @@ func JSONValues(r io.Reader) iter.Seq[RawRecord] {
 					return
 				}
 				if err != nil {
-					if err != io.EOF {
-						yield(RawRecord{Line: lineNo, Err: fmt.Errorf("read: %w", err)})
-					}
 					return
 				}
 				jsonLines(br, lineNo, yield)
@@ -115,6 +113,11 @@ func jsonLines(br *bufio.Reader, lineNo int, yield func(RawRecord) bool) {
 			}
 			continue
 		}
+		if err != nil && err != io.EOF {
+			// The line is cut short by the read error; report that alone.
+			yield(RawRecord{Line: lineNo, Err: readError(err)})
+			return
+		}
 		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 			var ok bool
 			if json.Valid(trimmed) {
@@ -127,12 +130,17 @@ func jsonLines(br *bufio.Reader, lineNo int, yield func(RawRecord) bool) {
 			}
 		}
 		if err != nil {
-			if err != io.EOF {
-				yield(RawRecord{Line: lineNo, Err: fmt.Errorf("read: %w", err)})
-			}
 			return
 		}
 	}
+}
+
+// readError explains an error reading the input.
+func readError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("input ends early (truncated or damaged file): %w", err)
+	}
+	return fmt.Errorf("read: %w", err)
 }
 
 // lineError explains why a line is not JSON.
@@ -212,7 +220,7 @@ func document(r io.Reader, firstLine int, yield func(RawRecord) bool) {
 			// The input ended: the last line read is where the record broke off.
 			yield(RawRecord{Line: lc.lineAt(lc.base+int64(len(lc.buf))) + 1, Err: errors.New("malformed JSON: input ends inside a value (truncated file?)")})
 		default:
-			yield(RawRecord{Line: lc.lineAt(dec.InputOffset()) + 1, Err: fmt.Errorf("read: %w", err)})
+			yield(RawRecord{Line: lc.lineAt(dec.InputOffset()) + 1, Err: readError(err)})
 		}
 	}
 	var raw json.RawMessage

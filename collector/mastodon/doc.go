@@ -1,0 +1,78 @@
+// Package mastodon imports Mastodon posts from files: REST API v1 Status
+// JSON ([DecodeStatuses]) and ActivityPub outboxes as a Mastodon account
+// export writes them ([DecodeOutbox]). Every post has source
+// [post.Mastodon].
+//
+// # REST API statuses
+//
+// A record is a Status, an array of them (a timeline page), a context
+// response {ancestors, descendants}, a search response {statuses, …}, or a
+// JSON Lines stream of these. Fields:
+//   - NativeID = uri (the same status seen through two instances is one
+//     post); URL = url, else uri.
+//   - Text = content as plain text ([post.HTMLToText]), prefixed with
+//     "CW: <spoiler_text>\n\n" when the status has a content warning.
+//   - Lang = language (nullable); CreatedAt = created_at; EditedAt =
+//     edited_at and Revision = its Unix nanoseconds (0 for an unedited status).
+//   - Author: ID = account.uri (else account.url), Handle = acct with the
+//     host of account.url added for local accounts ("bob@host"), Name =
+//     display_name, URL = account.url.
+//   - Metrics from favourites_count, reblogs_count, replies_count,
+//     quotes_count. Hashtags = tags[].name (the instance's normalised
+//     name); Mentions = mentions[].acct, local ones completed with their
+//     host like the author handle; Links = targets of <a> in content that are
+//     not mentions or hashtags, plus card.url; Media =
+//     media_attachments[].url (remote_url when url is empty).
+//   - A boost (reblog non-null) is a post of its own (its uri, account,
+//     created_at) with RepostOf = the boosted status, the boosted status's
+//     text, language and entities; the boosted status is yielded after it as
+//     a post too. Likewise a quote (Mastodon 4.4+ quote.quoted_status) sets
+//     QuoteOf and the quoted status is yielded after the quoting one.
+//     Nesting is followed at most four levels deep.
+//   - ReplyTo is set only when it can be resolved, because in_reply_to_id
+//     is an id local to the serving instance, not a URI. It resolves (1)
+//     through the statuses of the same record (a context or search response
+//     holds the thread: its in_reply_to_ids point inside it), else (2) when
+//     the replied-to account is local to the serving instance (the status's
+//     own account or a mention without "@host") and a local status of the
+//     same record shows that the instance builds status URIs as
+//     https://host/users/<username>/statuses/<id>, as Mastodon does: the
+//     parent URI is then built that way. Otherwise ReplyTo stays empty. A
+//     shallow quote (quoted_status_id) resolves through (1) only.
+//     Resolution never looks beyond one record (one array element of a
+//     timeline page), so results do not depend on record order.
+//
+// # ActivityPub outbox
+//
+// A record is an OrderedCollection (or a page of one; an embedded "first"
+// page is followed), a single activity or a single object, or JSON Lines of
+// them. Items:
+//   - Create (or Update) of a Note, Question, Article or Page → a post:
+//     NativeID = the object's id, URL = its url (else id), Text = content
+//     (or the first contentMap entry) as text, with "CW: <summary>\n\n"
+//     when summary is set; Lang = the first contentMap key; CreatedAt =
+//     published; EditedAt/Revision = updated (for Update, else the
+//     activity's published); Author.ID and URL = attributedTo, Handle =
+//     user@host derived from it (https://host/users/name, /@name, /u/name,
+//     /accounts/name), Name only when the actor is embedded; ReplyTo =
+//     inReplyTo; QuoteOf = quote/quoteUri/_misskey_quote; Hashtags and
+//     Mentions from tag[] (Hashtag, Mention); Links as for statuses; Media =
+//     attachment[].url, kept verbatim (an export's attachment URLs are paths
+//     inside the archive); Metrics from likes/shares/replies totalItems.
+//   - Announce → a boost: NativeID = the activity id (which is what the REST
+//     API gives as the boost's uri), Author = actor, CreatedAt = published,
+//     RepostOf = object. Mastodon gives only the object's URI, so such a boost
+//     has empty Text; an embedded object lends its text and is yielded too.
+//   - Delete → a deletion notice for its object (At = published); other
+//     activities (Like, Follow, Undo, …) are skipped.
+//
+// # Invariants
+//
+// Every yielded post is normalised and passes [post.Post.Validate]; Raw
+// holds the post's own JSON object verbatim (for a Create, the wrapped
+// object). A record that cannot be read, or a status or object without an
+// id/uri or a valid creation time, yields an Err item and decoding goes on.
+// CollectedAt is never set: these payloads do not say when they were
+// fetched. All items of a record carry the line their own JSON object starts
+// on.
+package mastodon

@@ -1,0 +1,72 @@
+// Package twitter decodes X/Twitter post files into [post.Post]s with source
+// [post.Twitter] ("twitter"). It reads three formats, one decoder each:
+//
+//   - [DecodeV1]: API v1.1 tweets, decoded with go-twitter's twitter.Tweet —
+//     JSON Lines (stream output), a JSON array (timelines), a single tweet, or
+//     a search response {"statuses":[…],"search_metadata":{…}}. Stream
+//     deletion notices {"delete":{"status":{…}}} become Delete items; other
+//     stream control messages (limit, warning, disconnect, scrub_geo, …) are
+//     skipped.
+//   - [DecodeTwarc2]: twarc2 output — raw API v2 response pages, one per line
+//     ({data, includes, meta, errors, __twarc}; data is an array, or one tweet
+//     on filtered-stream lines), and `twarc2 flatten` output (one tweet per
+//     line with author and referenced tweets merged in).
+//   - [DecodeArchive] / [DecodeArchiveFor]: data/tweets.js (or tweet.js) of an
+//     X "Download your archive" export, `window.YTD.tweets.part0 = [{"tweet":
+//     {…}}, …];`, or the same array as plain JSON. Its numbers are strings.
+//
+// How fields are derived:
+//
+//   - NativeID is the tweet id (id_str; v2 id). Edited tweets (v2
+//     edit_history_tweet_ids, archive edit_info editTweetIds; original first)
+//     are keyed by the original id: NativeID is the chain's first id,
+//     Revision this version's position in it, EditedAt its created_at when
+//     Revision > 0; URL is the version's own permalink.
+//   - Text is the full text, HTML entities decoded: v1.1
+//     extended_tweet.full_text, else full_text, else text; v2 note_tweet.text,
+//     else text; archive full_text. A retweet's text is the original's full
+//     text (v1.1 retweeted_status; v2 the retweeted tweet from includes.tweets
+//     or the same page's data) with RepostOf set; when the original is absent
+//     the retweet's own "RT @…" text stays. Archive retweets only have the
+//     "RT @…" text and get no RepostOf. t.co links in the text are kept.
+//   - ReplyTo, QuoteOf, RepostOf are "twitter:<id>" (v1.1
+//     in_reply_to_status_id_str, quoted_status_id_str, retweeted_status; v2
+//     referenced_tweets replied_to/quoted/retweeted). A v2 reference to an
+//     edited version points at the chain's original when includes carry its
+//     edit history.
+//   - Author: v1.1 user (id_str, screen_name, name, https://twitter.com/<screen_name>);
+//     v2 includes.users by author_id or the flattened author (id, username,
+//     name, https://x.com/<username>), only the id when the user is missing;
+//     archives carry no user: the owner given to DecodeArchiveFor, else none.
+//   - URL: v1.1 https://twitter.com/<screen_name>/status/<id>; v2 and
+//     archives https://x.com/<username>/status/<id>; without a handle
+//     https://twitter.com/i/web/status/<id> (v1.1) or https://x.com/i/web/status/<id>.
+//   - CreatedAt from created_at (v1.1 and archives in time.RubyDate, v2 RFC
+//     3339), UTC. CollectedAt only from twarc's __twarc.retrieved_at.
+//   - Lang from lang; X's pseudo-codes und, zxx, qam, qct, qht, qme, qst
+//     (no language, or only mentions/hashtags/cashtags/media/short text) become "".
+//   - Metrics: likes, reposts, replies, quotes from favorite_count,
+//     retweet_count, reply_count, quote_count (v2 public_metrics; archives
+//     have only likes and reposts).
+//   - Hashtags, Mentions (screen names), Links (v2 unwound_url, else
+//     expanded_url; v1.1 and archives expanded_url, since go-twitter never
+//     decodes "unwound") and Media (media_url_https; v2 includes.media url or
+//     preview_image_url by attachments.media_keys) come from the entities —
+//     v1.1 extended_tweet's when present, extended_entities for media. A
+//     retweet has its own entities and the original's. Links to attached media
+//     (pic.twitter.com) and a truncated text's "read more" link to the tweet
+//     itself (twitter.com/i/web/status/<own id>) are left out.
+//
+// Not posts, yielding nothing: stream control messages, v2 page errors[]
+// about missing resources (withheld or deleted tweets and users), empty
+// pages, counts-endpoint buckets. Tweets embedded in others (quoted_status,
+// retweeted_status, includes.tweets) are not yielded on their own.
+//
+// Invariants: every Item has exactly one of Post, Delete, Err and the line
+// where its record starts (all posts of one page or search response share
+// that page's line); every Post is normalised and passes Validate, has a
+// decimal tweet id, and keeps its own JSON object (the tweet, not the page)
+// verbatim in Raw; errors start with the format name ("twitter v1.1: ",
+// "twarc2: ", "twitter archive: ") and decoding goes on after them. No
+// decoder panics on any input.
+package twitter
