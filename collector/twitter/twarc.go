@@ -261,6 +261,10 @@ func decodeTwarcPage(line int, data []byte, yield func(collector.Item) bool) boo
 			ctx.tweets[id] = &d.tw
 		}
 	}
+	inData := make(map[string]bool, len(tweets))
+	for i := range tweets {
+		inData[string(tweets[i].tw.ID)] = true
+	}
 	for i := range tweets {
 		d := &tweets[i]
 		var it collector.Item
@@ -273,6 +277,28 @@ func decodeTwarcPage(line int, data []byte, yield func(collector.Item) bool) boo
 			it = v2TweetItem(line, d.raw, &d.tw, ctx)
 		}
 		if !yield(it) {
+			return false
+		}
+	}
+	// The referenced tweets in includes (originals of retweets, quoted and
+	// replied-to tweets) are full posts too: archive them as well. One that
+	// cannot be read is left out quietly, since the page's own posts are
+	// what was asked for.
+	var inc struct {
+		Includes struct {
+			Tweets []json.RawMessage `json:"tweets"`
+		} `json:"includes"`
+	}
+	if json.Unmarshal(data, &inc) != nil {
+		return true
+	}
+	for _, raw := range inc.Includes.Tweets {
+		var tw v2Tweet
+		if objectKind(raw) != "" || json.Unmarshal(raw, &tw) != nil || tw.ID == "" || inData[string(tw.ID)] {
+			continue
+		}
+		inData[string(tw.ID)] = true
+		if it := v2TweetItem(line, raw, &tw, ctx); it.Post != nil && !yield(it) {
 			return false
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 func TestDecodeTwarc2Files(t *testing.T) {
 	runFileCases(t, DecodeTwarc2, "twitter-v2", []fileCase{
-		{file: "twarc-csv_brexit.jsonl", posts: 100, want: []want{
+		{file: "twarc-csv_brexit.jsonl", posts: 155, want: []want{
 			{idx: 0, line: 1, id: "twitter:1440716895355764743", url: "https://x.com/WarmongerHodges/status/1440716895355764743",
 				author: post.Author{ID: "4203239195", Handle: "WarmongerHodges", Name: "Frank Owen's Legendary Paintbrush 🟨🟥🥀🇵🇸", URL: "https://x.com/WarmongerHodges"},
 				text:   "The same Labour MPs that were happy to cite party members wanting a #PeoplesVote to pressure Corbyn into changing Labour's #Brexit policy are now saying party members are too thick to be trusted to choose the next Labour leader.\n\nTypical \"centrists\". No principles.",
@@ -63,7 +63,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				links: []string{"http://go.trade-ideas.com/SHHb"}, media: []string{"https://pbs.twimg.com/media/Flux6uuaAAAq9Ap.png"}},
 		}},
 		{file: "twarc-csv_counts.jsonl", posts: 0},
-		{file: "twarc-csv_edited.jsonl", posts: 1, want: []want{
+		{file: "twarc-csv_edited.jsonl", posts: 2, want: []want{
 			{idx: 0, line: 1, id: "twitter:1576994746135764992", url: "https://x.com/wongmjane/status/1576994789110992896",
 				author: post.Author{ID: "337119125", Handle: "wongmjane", Name: "Jane Manchun Wong", URL: "https://x.com/wongmjane"},
 				text:   "hey :) https://t.co/rnwEIoNuqd",
@@ -73,7 +73,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				hashtags: nil, mentions: nil,
 				links: nil, media: nil},
 		}},
-		{file: "twarc-csv_edited_after.jsonl", posts: 1, want: []want{
+		{file: "twarc-csv_edited_after.jsonl", posts: 2, want: []want{
 			{idx: 0, line: 1, id: "twitter:1576994746135764992", url: "https://x.com/wongmjane/status/1576994789110992896",
 				author: post.Author{ID: "337119125", Handle: "wongmjane", Name: "Jane Manchun Wong", URL: "https://x.com/wongmjane"},
 				text:   "hey :) https://t.co/rnwEIoNuqd",
@@ -83,7 +83,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				hashtags: nil, mentions: nil,
 				links: nil, media: nil},
 		}},
-		{file: "twarc-csv_edited_before.jsonl", posts: 1, want: []want{
+		{file: "twarc-csv_edited_before.jsonl", posts: 2, want: []want{
 			{idx: 0, line: 1, id: "twitter:1576994746135764992", url: "https://x.com/wongmjane/status/1576994746135764992",
 				author: post.Author{ID: "337119125", Handle: "wongmjane", Name: "Jane Manchun Wong", URL: "https://x.com/wongmjane"},
 				text:   "i miss y’all so much haha,,, https://t.co/glJ0r9uh9F https://t.co/4E9OBHOATs",
@@ -93,7 +93,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				hashtags: nil, mentions: nil,
 				links: nil, media: []string{"https://pbs.twimg.com/media/FeKcHsVaUAEYpU_.jpg"}},
 		}},
-		{file: "twarc-csv_geo_tweets.jsonl", posts: 2, want: []want{
+		{file: "twarc-csv_geo_tweets.jsonl", posts: 3, want: []want{
 			{idx: 0, line: 1, id: "twitter:1249702384659554308", url: "https://x.com/kamanonickname/status/1249702384659554308",
 				author: post.Author{ID: "2344192110", Handle: "kamanonickname", Name: "Kama", URL: "https://x.com/kamanonickname"},
 				text:   "Za co lubicie Harry'ego?#harrypotterdiy #harrypotterandphilosophersstone #potterhead #harrypotter #philosopherstone #czasnaczytanie #zostańwdomu #zostanwdomu #magic #harrypotter #funkopop #bookpile #bookstagram… https://t.co/MZ9QlqGyfA",
@@ -111,7 +111,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				hashtags: nil, mentions: []string{"j2bryson", "Twitter"},
 				links: []string{"https://twarc-project.readthedocs.io/en/latest/twarc2_en_us/"}, media: nil},
 		}},
-		{file: "twarc-csv_quoted_edit.jsonl", posts: 1, want: []want{
+		{file: "twarc-csv_quoted_edit.jsonl", posts: 3, want: []want{
 			{idx: 0, line: 1, id: "twitter:1576995594388000768", url: "https://x.com/dappdavid99/status/1576995594388000768",
 				author: post.Author{ID: "1494167419413094401", Handle: "dappdavid99", Name: "david", URL: "https://x.com/dappdavid99"},
 				text:   "@wongmjane Test \nhttps://t.co/rBFwqjVr6B",
@@ -121,7 +121,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				hashtags: nil, mentions: []string{"wongmjane"},
 				links: []string{"https://twitter.com/wongmjane/status/1576994746135764992"}, media: nil},
 		}},
-		{file: "twarc-csv_streaming_output_with_error.jsonl", posts: 7, errs: 1, errLines: []int{8}, want: []want{
+		{file: "twarc-csv_streaming_output_with_error.jsonl", posts: 11, errs: 1, errLines: []int{8}, want: []want{
 			{idx: 0, line: 1, id: "twitter:1377650090978992134", url: "https://x.com/blackheart_265/status/1377650090978992134",
 				author: post.Author{ID: "4602771083", Handle: "blackheart_265", Name: "Endangered Species", URL: "https://x.com/blackheart_265"},
 				text:   "Fury https://t.co/YbMgHU5xRX https://t.co/tXgDG9jrKX",
@@ -147,7 +147,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				hashtags: nil, mentions: nil,
 				links: []string{"https://www.instagram.com/p/CNIQwHSjoWT/?igshid=1b0vhmepuh4ps"}, media: nil},
 		}},
-		{file: "twarc-csv_two_tweets.jsonl", posts: 1, want: []want{
+		{file: "twarc-csv_two_tweets.jsonl", posts: 2, want: []want{
 			{idx: 0, line: 1, id: "twitter:1394735776701816833", url: "https://x.com/LachiVeronica/status/1394735776701816833",
 				author: post.Author{ID: "1379899464345923590", Handle: "LachiVeronica", Name: "Veronica Lachi", URL: "https://x.com/LachiVeronica"},
 				text:   "#POIUYTREWQ",
@@ -157,7 +157,7 @@ func TestDecodeTwarc2Files(t *testing.T) {
 				hashtags: []string{"POIUYTREWQ"}, mentions: []string{"bibaigna96"},
 				links: nil, media: nil},
 		}},
-		{file: "twarc-csv_withheld.jsonl", posts: 215, want: []want{
+		{file: "twarc-csv_withheld.jsonl", posts: 284, want: []want{
 			{idx: 0, line: 1, id: "twitter:1388424788171841537", url: "https://x.com/manavjivan/status/1388424788171841537",
 				author: post.Author{ID: "1175047638", Handle: "manavjivan", Name: "manav", URL: "https://x.com/manavjivan"},
 				text:   "When the pandemic first hit “India fought a phony war and—by dumb luck—it won. Then suddenly, less than three weeks ago, our world turned upside down” https://t.co/pnv8fwqy5b",
@@ -223,7 +223,8 @@ func TestDecodeTwarc2Files(t *testing.T) {
 func TestDecodeTwarc2EditPair(t *testing.T) {
 	before := decodeFile(t, DecodeTwarc2, "twitter-v2", "twarc-csv_edited_before.jsonl")
 	after := decodeFile(t, DecodeTwarc2, "twitter-v2", "twarc-csv_edited_after.jsonl")
-	if len(before.posts) != 1 || len(after.posts) != 1 {
+	// Each page also carries the other version in includes.tweets.
+	if len(before.posts) != 2 || len(after.posts) != 2 {
 		t.Fatalf("got %d and %d posts", len(before.posts), len(after.posts))
 	}
 	b, a := before.posts[0], after.posts[0]
@@ -327,7 +328,8 @@ func TestDecodeTwarc2Page(t *testing.T) {
 "media":[{"media_key":"3_1","type":"photo","url":"https://pbs.twimg.com/media/p.jpg"},{"media_key":"7_2","type":"video","preview_image_url":"https://pbs.twimg.com/v.jpg"}]},
 "meta":{"result_count":3},"__twarc":{"url":"https://api.twitter.com/2/tweets/search/recent","version":"2.14.0","retrieved_at":"2026-05-01T10:05:00+02:00"}}`
 	r := collect(t, DecodeTwarc2(strings.NewReader(in)))
-	if len(r.posts) != 3 || len(r.errs) != 0 {
+	// The three posts of data, then the replied-to tweet from includes.
+	if len(r.posts) != 4 || len(r.errs) != 0 || r.posts[3].ID != "twitter:90" || r.posts[3].Revision != 1 {
 		t.Fatalf("got %d posts, errors %v", len(r.posts), r.errs)
 	}
 	long := "The API is down again & status page says green. Long post continues here #outage https://t.co/a"

@@ -101,7 +101,7 @@ func decodeV1Record(line int, data []byte, yield func(collector.Item) bool) bool
 			return yield(errItem(line, "%s: search response: statuses is not an array of objects: %v", v1Format, err))
 		}
 		for _, s := range statuses {
-			if !yield(v1TweetItem(line, s)) {
+			if !yieldV1Tweet(line, s, yield) {
 				return false
 			}
 		}
@@ -111,7 +111,37 @@ func decodeV1Record(line int, data []byte, yield func(collector.Item) bool) bool
 	case !present(env.ID) && !present(env.IDStr) && env.isControl():
 		return true
 	}
-	return yield(v1TweetItem(line, data))
+	return yieldV1Tweet(line, data, yield)
+}
+
+// yieldV1Tweet yields a tweet and then the tweets embedded in it (the
+// original of a retweet, the quoted tweet), which are full posts too. An
+// embedded tweet that cannot be read is left out quietly.
+func yieldV1Tweet(line int, raw []byte, yield func(collector.Item) bool) bool {
+	it := v1TweetItem(line, raw)
+	if !yield(it) {
+		return false
+	}
+	if it.Post == nil {
+		return true
+	}
+	var emb struct {
+		Retweeted json.RawMessage `json:"retweeted_status"`
+		Quoted    json.RawMessage `json:"quoted_status"`
+	}
+	if json.Unmarshal(raw, &emb) != nil {
+		return true
+	}
+	for _, e := range []json.RawMessage{emb.Retweeted, emb.Quoted} {
+		if !present(e) || objectKind(e) != "" {
+			continue
+		}
+		// Nested once more at most: the quote inside a retweeted tweet.
+		if !yieldV1Tweet(line, e, func(it collector.Item) bool { return it.Post == nil || yield(it) }) {
+			return false
+		}
+	}
+	return true
 }
 
 func v1DeleteItem(line int, data []byte) collector.Item {

@@ -31,7 +31,7 @@ func TestDecodeV1Files(t *testing.T) {
 				hashtags: nil, mentions: nil,
 				links: nil, media: []string{"https://pbs.twimg.com/media/CtzX2fnXEAAMAjK.jpg"}},
 		}},
-		{file: "python-twitter_search_tweets_response.json", posts: 100, want: []want{
+		{file: "python-twitter_search_tweets_response.json", posts: 189, want: []want{
 			{idx: 0, line: 1, id: "twitter:690992334247477249", url: "https://twitter.com/alfonsohoops/status/690992334247477249",
 				author: post.Author{ID: "156745662", Handle: "alfonsohoops", Name: "Taddy Mason LLC", URL: "https://twitter.com/alfonsohoops"},
 				text:   "kevin love\n\nelbow https://t.co/iBIEYXFdnz",
@@ -83,7 +83,7 @@ func TestDecodeV1Files(t *testing.T) {
 				hashtags: nil, mentions: nil,
 				links: []string{"http://www.amazon.com/gp/product/1782167897/ref=as_li_tf_tl?ie=UTF8&camp=1789&creative=9325&creativeASIN=1782167897&linkCode=as2&tag=hardwaresoftw-20", "http://hwswworld.com/index.php?route=product/category&path=13"}, media: nil},
 		}},
-		{file: "python-twitter_streaming_lines.jsonl", posts: 72, want: []want{
+		{file: "python-twitter_streaming_lines.jsonl", posts: 80, want: []want{
 			{idx: 0, line: 1, id: "twitter:972472958596866048", url: "https://twitter.com/Ali_Dokhikh/status/972472958596866048",
 				author: post.Author{ID: "395453797", Handle: "Ali_Dokhikh", Name: "علي دخيخ الغامدي", URL: "https://twitter.com/Ali_Dokhikh"},
 				text:   "يا أيها الذين آمنوا لا تقدموا بين يدي اللـه ورسوله ۖ واتقوا اللـه ۚ إن اللـه سميع عليم ﴿١﴾يا أيها الذين آمنوا لا ترفعوا أصواتكم فوق صوت النبي ولا تجهروا له بالقول كجهر بعضكم لبعض أن تحبط أعمالكم وأنتم لا تشعرون ﴿٢﴾ -- سورة الحجرات #Quran",
@@ -117,7 +117,7 @@ func TestDecodeV1Files(t *testing.T) {
 				hashtags: []string{"Bossie", "CitizensUnited", "RebekahMercer"}, mentions: []string{"maggieNYT"},
 				links: nil, media: []string{"https://pbs.twimg.com/media/DX7q_RYUQAEJZLF.jpg"}},
 		}},
-		{file: "python-twitter_user_timeline.json", posts: 20, want: []want{
+		{file: "python-twitter_user_timeline.json", posts: 21, want: []want{
 			{idx: 0, line: 1, id: "twitter:675055636267298821", url: "https://twitter.com/dewitt/status/675055636267298821",
 				author: post.Author{ID: "673483", Handle: "dewitt", Name: "DeWitt Clinton", URL: "https://twitter.com/dewitt"},
 				text:   "If any of you are considering borrowing $2M to buy a home in SF, reach out to me and learn about Seattle. Seriously. https://t.co/U8wsc8ztY6",
@@ -289,7 +289,8 @@ func TestDecodeV1Retweet(t *testing.T) {
    "media":[{"id_str":"1","media_url_https":"https://pbs.twimg.com/media/small.jpg","url":"https://t.co/ccc","indices":[90,113],"type":"photo"}]},
   "extended_entities":{"media":[{"id_str":"1","media_url_https":"https://pbs.twimg.com/media/a.jpg","type":"photo"},{"id_str":"2","media_url":"http://pbs.twimg.com/media/b.jpg","type":"photo"}]}}}}`
 	r := collect(t, DecodeV1(strings.NewReader(in)))
-	if len(r.posts) != 1 {
+	// The retweet, then its original as a post of its own.
+	if len(r.posts) != 2 || r.posts[1].ID != "twitter:10" || r.posts[1].Author.Handle != "alice" {
 		t.Fatalf("got %+v", r)
 	}
 	checkWant(t, r, want{idx: 0, line: 1, id: "twitter:20", url: "https://twitter.com/bob/status/20",

@@ -1,0 +1,42 @@
+// Package hackernews decodes Hacker News posts from the responses of the
+// Algolia HN Search API (https://hn.algolia.com/api/v1) into [post.Post]s with
+// source [post.HackerNews].
+//
+// [DecodeAlgolia] reads, in any mix and in any layout [collector.JSONValues]
+// accepts (one document, JSON Lines, top-level arrays):
+//   - search responses of /search and /search_by_date: {"hits": […], "nbHits", "page", …};
+//   - single hits (one element of "hits");
+//   - /items/<id> responses: one item with its replies nested in "children";
+//     every item of the tree is yielded, parents before their replies.
+//
+// User objects (/users/<name>) and poll options ("pollopt") are not posts and
+// are skipped. An error response ({"message": …} without hits, or a search
+// response whose hits were cut off with a message, such as the 1,000-hit cap)
+// is reported as an error item.
+//
+// Fields:
+//   - NativeID: objectID (hits) or id (items); ID = "hackernews:<id>".
+//   - URL: https://news.ycombinator.com/item?id=<id>.
+//   - CreatedAt: created_at_i (epoch seconds), else created_at (RFC 3339).
+//   - Stories, polls, jobs and Ask/Show HN: Text = title, then a blank line
+//     and the story text (story_text or text, HTML turned into text) when
+//     there is one. The title is used as Algolia gives it (plain text).
+//     Links = the story url, then the links of the story text.
+//   - Comments: Text = comment_text (or text), HTML turned into text; Links =
+//     the href of each link in it (Hacker News shortens the visible text of
+//     long links). ReplyTo = "hackernews:<parent>": the enclosing item inside
+//     an /items tree, else parent_id, else story_id (numbers or strings).
+//   - Author: Handle = ID = author, URL https://news.ycombinator.com/user?id=<author>.
+//   - Metrics: points → Likes, num_comments → Replies (counts the payload
+//     lacks stay zero; /items responses carry no num_comments).
+//   - Lang is unknown and left empty; _tags are Algolia's facets, not
+//     hashtags, and are not used.
+//   - Raw: the hit or item object byte for byte, except that in an /items
+//     tree the nested "children" objects are replaced by the list of their
+//     ids (as newer hits carry them), so a tree is not stored once per level.
+//
+// An /items node with neither author nor any text or title (how Algolia shows
+// a deleted comment), or any record with "deleted": true, is yielded as a
+// Delete (At zero: the payload does not say when); its replies still follow. A hit or item without id or time is an error
+// item; decoding goes on with the next record.
+package hackernews

@@ -1,0 +1,287 @@
+package reddit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// entry is one submission or comment found in a record, or why a part of the
+// record could not be read.
+type entry struct {
+	kind string // "t1" or "t3"
+	raw  []byte // the Thing's data, a nested "replies" Listing replaced by ""
+	err  error
+}
+
+// flatten lists the submissions and comments of one JSON value, each before
+// the replies nested in it. It reads the value once, so a deep comment tree
+// costs no more than a flat one.
+func flatten(v []byte) ([]entry, error) {
+	w := walker{data: v, dec: json.NewDecoder(bytes.NewReader(v))}
+	if p := w.next(); p >= len(v) || v[p] != '{' {
+		return nil, errors.New("record is not a JSON object")
+	}
+	env, err := w.envelope()
+	if err != nil {
+		return nil, err
+	}
+	if env.hasKind {
+		out := w.out[:0]
+		for _, e := range w.out {
+			if e.kind != "" || e.err != nil { // drop the slots of Listings
+				out = append(out, e)
+			}
+		}
+		return out, nil
+	}
+	if env.apiError != nil {
+		return nil, fmt.Errorf("API error %s: %s", env.apiError, env.message)
+	}
+	// A bare submission or comment, as in Pushshift-style archives.
+	var probe struct {
+		Title *string `json:"title"`
+		Body  *string `json:"body"`
+	}
+	if err := json.Unmarshal(v, &probe); err != nil || probe.Title == nil && probe.Body == nil {
+		return nil, errors.New(`record is not a Listing, a Thing or a submission or comment (no "kind", "title" or "body")`)
+	}
+	kind := "t3"
+	if probe.Body != nil {
+		kind = "t1"
+	}
+	w = walker{data: v, dec: json.NewDecoder(bytes.NewReader(v)), out: []entry{{}}}
+	raw, err := w.thingData()
+	if err != nil {
+		return nil, err
+	}
+	w.out[0] = entry{kind: kind, raw: bytes.Clone(raw)}
+	return w.out, nil
+}
+
+type walker struct {
+	data []byte
+	dec  *json.Decoder
+	out  []entry // in document order, parents first
+}
+
+// next returns the offset of the next token, past white space and separators.
+func (w *walker) next() int {
+	i := int(w.dec.InputOffset())
+	for i < len(w.data) {
+		switch w.data[i] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func (w *walker) delim(want json.Delim) error {
+	t, err := w.dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != want {
+		return fmt.Errorf("want %v, got %v", want, t)
+	}
+	return nil
+}
+
+func (w *walker) value() (json.RawMessage, error) {
+	var v json.RawMessage
+	err := w.dec.Decode(&v)
+	return v, err
+}
+
+func (w *walker) nextIs(c byte) bool {
+	p := w.next()
+	return p < len(w.data) && w.data[p] == c
+}
+
+// envelope is what the walker learnt of a {"kind", "data"} object beyond
+// the entries it added.
+type envelope struct {
+	hasKind  bool
+	apiError json.RawMessage
+	message  string
+}
+
+// notPost reports whether Things of kind are not posts.
+func notPost(kind string) bool {
+	switch kind {
+	case "more", "t2", "t4", "t5", "t6", "LabeledMulti", "UserList", "KarmaList",
+		"TrophyList", "wikipage", "modaction", "LiveUpdate", "LiveUpdateEvent":
+		return true
+	}
+	return false
+}
+
+// envelope reads a Listing or Thing object, {"kind": …, "data": {…}}, and
+// adds the posts in it to w.out.
+func (w *walker) envelope() (envelope, error) {
+	var env envelope
+	if err := w.delim('{'); err != nil {
+		return env, err
+	}
+	var (
+		kind    string
+		kindErr error
+		slot    = -1 // index in w.out reserved for this Thing, before its replies
+		dataRaw []byte
+	)
+	for w.dec.More() {
+		t, err := w.dec.Token()
+		if err != nil {
+			return env, err
+		}
+		switch k, _ := t.(string); k {
+		case "kind":
+			v, err := w.value()
+			if err != nil {
+				return env, err
+			}
+			env.hasKind = true
+			kindErr = nil
+			if err := json.Unmarshal(v, &kind); err != nil {
+				kindErr = fmt.Errorf("kind %s is not a string", v)
+			}
+		case "data":
+			if slot >= 0 { // a repeated key replaces the earlier one
+				w.out, slot, dataRaw = w.out[:slot], -1, nil
+			}
+			if !w.nextIs('{') {
+				if _, err := w.value(); err != nil {
+					return env, err
+				}
+				continue
+			}
+			slot = len(w.out)
+			w.out = append(w.out, entry{})
+			if dataRaw, err = w.thingData(); err != nil {
+				return env, err
+			}
+		case "error":
+			if env.apiError, err = w.value(); err != nil {
+				return env, err
+			}
+		case "message":
+			v, err := w.value()
+			if err != nil {
+				return env, err
+			}
+			if json.Unmarshal(v, &env.message) != nil {
+				env.message = string(v)
+			}
+		default:
+			if _, err := w.value(); err != nil {
+				return env, err
+			}
+		}
+	}
+	if err := w.delim('}'); err != nil {
+		return env, err
+	}
+	fail := func(err error) {
+		if slot >= 0 {
+			w.out = w.out[:slot]
+		}
+		w.out = append(w.out, entry{err: err})
+	}
+	switch {
+	case !env.hasKind:
+		if slot >= 0 {
+			w.out = w.out[:slot]
+		}
+	case kindErr != nil:
+		fail(kindErr)
+	case notPost(kind):
+		if slot >= 0 {
+			w.out = w.out[:slot]
+		}
+	case kind == "Listing":
+		if slot < 0 {
+			fail(errors.New("Listing has no data object"))
+		} // else the empty slot is dropped at the end
+	case kind == "t1" || kind == "t3":
+		if slot < 0 {
+			fail(fmt.Errorf("%s Thing has no data object", kind))
+		} else {
+			w.out[slot] = entry{kind: kind, raw: bytes.Clone(dataRaw)}
+		}
+	default:
+		fail(fmt.Errorf("unknown kind %q", kind))
+	}
+	return env, nil
+}
+
+// thingData reads the data object of a Listing or Thing, adding the posts of
+// its "children" (a Listing's) and of its "replies" (a comment's) to w.out.
+// It returns the object with a nested "replies" Listing replaced by "", which
+// may share memory with w.data.
+func (w *walker) thingData() ([]byte, error) {
+	start := w.next()
+	if err := w.delim('{'); err != nil {
+		return nil, err
+	}
+	rStart, rEnd := -1, -1
+	for w.dec.More() {
+		t, err := w.dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch k, _ := t.(string); {
+		case k == "children" && w.nextIs('['):
+			if err := w.delim('['); err != nil {
+				return nil, err
+			}
+			for w.dec.More() {
+				if !w.nextIs('{') {
+					if _, err := w.value(); err != nil {
+						return nil, err
+					}
+					w.out = append(w.out, entry{err: errors.New("Listing child is not an object")})
+					continue
+				}
+				env, err := w.envelope()
+				if err != nil {
+					return nil, err
+				}
+				if !env.hasKind {
+					w.out = append(w.out, entry{err: errors.New(`Listing child has no "kind"`)})
+				}
+			}
+			if err := w.delim(']'); err != nil {
+				return nil, err
+			}
+		case k == "replies" && w.nextIs('{'):
+			rStart = w.next()
+			env, err := w.envelope()
+			if err != nil {
+				return nil, err
+			}
+			rEnd = int(w.dec.InputOffset())
+			if !env.hasKind {
+				w.out = append(w.out, entry{err: errors.New(`"replies" has no "kind"`)})
+			}
+		default:
+			if _, err := w.value(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := w.delim('}'); err != nil {
+		return nil, err
+	}
+	end := int(w.dec.InputOffset())
+	if rStart < 0 {
+		return w.data[start:end], nil
+	}
+	raw := make([]byte, 0, end-start-(rEnd-rStart)+2)
+	raw = append(raw, w.data[start:rStart]...)
+	raw = append(raw, `""`...)
+	return append(raw, w.data[rEnd:end]...), nil
+}
