@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/aftershock/aftershock/post"
 )
@@ -104,18 +105,6 @@ func jsonList(xs []string) string {
 	return string(b)
 }
 
-// current is what the archive holds of a post, as far as upsert compares it.
-type current struct {
-	text, url, authorHandle, authorName, authorID, authorURL, lang string
-	replyTo, quoteOf, repostOf                                     string
-	hashtags, mentions, links, media                               string
-	revision                                                       int64
-	editedAt                                                       sql.NullString
-	metrics                                                        post.Metrics
-	raw                                                            []byte
-	collectedAt                                                    string
-}
-
 func (w *writer) upsert(p *post.Post) (Outcome, error) {
 	if err := p.Validate(); err != nil {
 		return Unchanged, err
@@ -123,25 +112,21 @@ func (w *writer) upsert(p *post.Post) (Outcome, error) {
 	if p.CollectedAt.IsZero() {
 		p.CollectedAt = parseTime(w.now)
 	}
-	var c current
-	err := w.tx.QueryRowContext(w.ctx, `SELECT text, url, author_handle, author_name, author_id, author_url, lang,
-		reply_to, quote_of, repost_of, hashtags, mentions, links, media, revision, edited_at,
-		likes, reposts, replies, quotes, raw, collected_at FROM posts WHERE id = ?`, p.ID).Scan(
-		&c.text, &c.url, &c.authorHandle, &c.authorName, &c.authorID, &c.authorURL, &c.lang,
-		&c.replyTo, &c.quoteOf, &c.repostOf, &c.hashtags, &c.mentions, &c.links, &c.media, &c.revision, &c.editedAt,
-		&c.metrics.Likes, &c.metrics.Reposts, &c.metrics.Replies, &c.metrics.Quotes, &c.raw, &c.collectedAt)
+	row := w.tx.QueryRowContext(w.ctx, "SELECT "+postColumns+", raw FROM posts WHERE id = ?", p.ID)
+	cur, err := scanPost(row, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return w.insert(p)
 	}
 	if err != nil {
 		return Unchanged, err
 	}
+	c := &cur.Post
 
 	switch {
-	case p.Revision < c.revision:
+	case p.Revision < c.Revision:
 		// A late older version: keep it, do not let it replace the current one.
 		return w.keepVersion(p.ID, p.Revision, nullTime(p.EditedAt), p.Text, p.URL, p.Raw)
-	case p.Revision == c.revision && p.Text != c.text:
+	case p.Revision == c.Revision && p.Text != c.Text:
 		// Same revision, other text: a source without revision numbers. If
 		// the incoming text is a version we already replaced, it is stale.
 		var n int
@@ -152,57 +137,66 @@ func (w *writer) upsert(p *post.Post) (Outcome, error) {
 			return Unchanged, nil
 		}
 		fallthrough
-	case p.Revision > c.revision:
-		if _, err := w.keepVersion(p.ID, c.revision, c.editedAt, c.text, c.url, c.raw); err != nil {
+	case p.Revision > c.Revision:
+		if _, err := w.keepVersion(p.ID, c.Revision, nullTime(c.EditedAt), c.Text, c.URL, c.Raw); err != nil {
 			return Unchanged, err
 		}
 		return Updated, w.update(p, true)
 	}
 
-	// Same version: refresh counts and fill in metadata the archive lacked.
-	merged := *p
-	fill := func(dst *string, have string) {
-		if *dst == "" {
-			*dst = have
+	// The same version again. A strictly newer copy (later collection time)
+	// with counts brings its counts, metadata and payload; otherwise the
+	// stored copy stays and only gaps are filled, so importing the same
+	// files again, in any order, changes nothing, and a thin copy (a CSV
+	// row) never replaces a full payload.
+	var merged post.Post
+	switch {
+	case p.CollectedAt.After(c.CollectedAt) && p.Metrics != (post.Metrics{}):
+		merged = *p
+		fillGaps(&merged, c)
+	default:
+		merged = *c
+		fillGaps(&merged, p)
+		if p.CollectedAt.Equal(c.CollectedAt) && dominates(p.Metrics, c.Metrics) {
+			// Two copies collected at the same time: the one with the
+			// higher counts wins, whichever is imported first.
+			merged.Metrics, merged.Raw = p.Metrics, p.Raw
 		}
 	}
-	fill(&merged.URL, c.url)
-	fill(&merged.Author.Handle, c.authorHandle)
-	fill(&merged.Author.Name, c.authorName)
-	fill(&merged.Author.ID, c.authorID)
-	fill(&merged.Author.URL, c.authorURL)
-	fill(&merged.Lang, c.lang)
-	fill(&merged.ReplyTo, c.replyTo)
-	fill(&merged.QuoteOf, c.quoteOf)
-	fill(&merged.RepostOf, c.repostOf)
-	// A payload without entities (a CSV of the same posts) does not erase
-	// the ones the archive has.
-	fillList := func(dst *[]string, have string) {
-		if len(*dst) == 0 && have != "[]" {
-			_ = json.Unmarshal([]byte(have), dst)
-		}
-	}
-	fillList(&merged.Hashtags, c.hashtags)
-	fillList(&merged.Mentions, c.mentions)
-	fillList(&merged.Links, c.links)
-	fillList(&merged.Media, c.media)
-	// New counts mean a fresh copy of the post: its payload replaces the
-	// stored one. Without counts (a CSV of the same posts) the payload and
-	// counts we have stay.
-	if merged.Metrics == (post.Metrics{}) || merged.Metrics == c.metrics {
-		merged.Metrics = c.metrics
-		merged.Raw = c.raw
-		merged.CollectedAt = parseTime(c.collectedAt)
-	}
-	indexed := merged.Author.Handle != c.authorHandle || merged.Lang != c.lang ||
-		jsonList(merged.Hashtags) != c.hashtags || jsonList(merged.Mentions) != c.mentions || jsonList(merged.Links) != c.links
-	changed := indexed || merged.Metrics != c.metrics || merged.URL != c.url || merged.Author.Name != c.authorName ||
-		merged.Author.ID != c.authorID || merged.Author.URL != c.authorURL || merged.ReplyTo != c.replyTo ||
-		merged.QuoteOf != c.quoteOf || merged.RepostOf != c.repostOf || jsonList(merged.Media) != c.media
+	indexed := merged.Author.Handle != c.Author.Handle || merged.Lang != c.Lang ||
+		!slices.Equal(merged.Hashtags, c.Hashtags) || !slices.Equal(merged.Mentions, c.Mentions) || !slices.Equal(merged.Links, c.Links)
+	changed := indexed || merged.Metrics != c.Metrics || merged.URL != c.URL || merged.Author != c.Author ||
+		merged.ReplyTo != c.ReplyTo || merged.QuoteOf != c.QuoteOf || merged.RepostOf != c.RepostOf ||
+		!slices.Equal(merged.Media, c.Media) || !merged.CollectedAt.Equal(c.CollectedAt)
 	if !changed {
 		return Unchanged, nil
 	}
 	return Updated, w.update(&merged, indexed)
+}
+
+// fillGaps copies into dst what dst lacks and src has.
+func fillGaps(dst, src *post.Post) {
+	for _, f := range []struct{ d, s *string }{
+		{&dst.URL, &src.URL}, {&dst.Author.Handle, &src.Author.Handle}, {&dst.Author.Name, &src.Author.Name},
+		{&dst.Author.ID, &src.Author.ID}, {&dst.Author.URL, &src.Author.URL}, {&dst.Lang, &src.Lang},
+		{&dst.ReplyTo, &src.ReplyTo}, {&dst.QuoteOf, &src.QuoteOf}, {&dst.RepostOf, &src.RepostOf},
+	} {
+		if *f.d == "" {
+			*f.d = *f.s
+		}
+	}
+	for _, f := range []struct{ d, s *[]string }{
+		{&dst.Hashtags, &src.Hashtags}, {&dst.Mentions, &src.Mentions}, {&dst.Links, &src.Links}, {&dst.Media, &src.Media},
+	} {
+		if len(*f.d) == 0 {
+			*f.d = *f.s
+		}
+	}
+}
+
+// dominates reports whether a has no count below b's and at least one above.
+func dominates(a, b post.Metrics) bool {
+	return a != b && a.Likes >= b.Likes && a.Reposts >= b.Reposts && a.Replies >= b.Replies && a.Quotes >= b.Quotes
 }
 
 // keepVersion stores an older version of a post unless it is already kept.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aftershock/aftershock/collector"
@@ -71,7 +72,14 @@ func Import(ctx context.Context, w Writer, inputs []string, opts Options) (Summa
 	}
 	sum := Summary{Started: opts.Now(), Formats: map[string]Format{}}
 	good := int64(0)
+	seen := map[string]bool{}
 	for _, name := range inputs {
+		// The same file named twice (overlapping globs) is read once.
+		key := filepath.Clean(name)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}

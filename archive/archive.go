@@ -1,0 +1,153 @@
+// Package archive keeps the two halves of a data directory in step: the
+// store (archive.db, the system of record) and the search index (index/,
+// derived from it). It opens both, brings the index up to the store's
+// sequence number, rebuilds it, compares the two, and answers searches with
+// the stored posts behind the hits.
+//
+// Invariants:
+//   - The index only ever learns from the store, in seq order, and records
+//     the last seq it has applied in the same batch as the documents; so after
+//     a crash CatchUp resumes exactly where the index left off.
+//   - Exactly one process owns the index. An Archive opened while another
+//     process holds it works on the store alone (Index is nil) and says so.
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/aftershock/aftershock/index"
+	"github.com/aftershock/aftershock/store"
+)
+
+// File and folder names inside a data directory.
+const (
+	StoreFile = "archive.db"
+	IndexDir  = "index"
+)
+
+// Archive is an open data directory.
+type Archive struct {
+	Dir   string
+	Store *store.Store
+	// Index is nil when another process owns it (see IndexErr).
+	Index    *index.Index
+	IndexErr error
+	log      *slog.Logger
+}
+
+// Open opens (creating if need be) the data directory dir. If the index is
+// held by another process, the archive opens with the store alone and
+// IndexErr says why; any other index failure is an error.
+func Open(ctx context.Context, dir string, log *slog.Logger) (*Archive, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, StoreFile))
+	if err != nil {
+		return nil, err
+	}
+	a := &Archive{Dir: dir, Store: st, log: log}
+	ix, err := index.Open(filepath.Join(dir, IndexDir))
+	switch {
+	case errors.Is(err, index.ErrLocked):
+		a.IndexErr = err
+	case err != nil:
+		st.Close()
+		return nil, fmt.Errorf("open index (aftershock reindex rebuilds it from the archive): %w", err)
+	default:
+		a.Index = ix
+	}
+	return a, nil
+}
+
+// Close closes the index and the store.
+func (a *Archive) Close() error {
+	var errs []error
+	if a.Index != nil {
+		errs = append(errs, a.Index.Close())
+	}
+	errs = append(errs, a.Store.Close())
+	return errors.Join(errs...)
+}
+
+// ErrNoIndex is returned by operations that need the index when another
+// process owns it.
+var ErrNoIndex = errors.New("the search index is in use by another aftershock process (is 'aftershock serve' running?)")
+
+func (a *Archive) needIndex() error {
+	if a.Index == nil {
+		return fmt.Errorf("%w: %v", ErrNoIndex, a.IndexErr)
+	}
+	return nil
+}
+
+// CatchUpBatch is how many posts one index batch takes.
+const CatchUpBatch = 2000
+
+// CatchUp applies every store change the index has not seen and returns how
+// many posts it indexed. progress, if set, is called after each batch.
+func (a *Archive) CatchUp(ctx context.Context, progress func(done int64, lastSeq int64)) (int64, error) {
+	if err := a.needIndex(); err != nil {
+		return 0, err
+	}
+	seq, err := a.Index.LastSeq()
+	if err != nil {
+		return 0, fmt.Errorf("catch up: %w", err)
+	}
+	var done int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return done, err
+		}
+		changes, err := a.Store.Changes(ctx, seq, CatchUpBatch)
+		if err != nil {
+			return done, fmt.Errorf("catch up: %w", err)
+		}
+		if len(changes) == 0 {
+			return done, nil
+		}
+		docs := make([]index.Doc, len(changes))
+		for i, c := range changes {
+			docs[i] = DocOf(c)
+		}
+		seq = changes[len(changes)-1].Seq
+		if err := a.Index.Apply(docs, nil, seq); err != nil {
+			return done, fmt.Errorf("catch up to seq %d: %w", seq, err)
+		}
+		done += int64(len(changes))
+		if progress != nil {
+			progress(done, seq)
+		}
+	}
+}
+
+// DocOf is the index document for a stored post.
+func DocOf(s store.Stored) index.Doc {
+	return index.Doc{Post: s.Post, Deleted: s.Deleted()}
+}
+
+// Reindex throws the index away and builds it again from the store.
+func (a *Archive) Reindex(ctx context.Context, progress func(done, lastSeq int64)) (int64, error) {
+	if err := a.needIndex(); err != nil {
+		return 0, err
+	}
+	if err := a.Index.Close(); err != nil {
+		return 0, fmt.Errorf("reindex: close index: %w", err)
+	}
+	a.Index = nil
+	path := filepath.Join(a.Dir, IndexDir)
+	if err := os.RemoveAll(path); err != nil {
+		return 0, fmt.Errorf("reindex: remove %s: %w", path, err)
+	}
+	ix, err := index.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("reindex: %w", err)
+	}
+	a.Index = ix
+	return a.CatchUp(ctx, progress)
+}

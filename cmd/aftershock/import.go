@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/collector/csvfile"
+	"github.com/aftershock/aftershock/collector/importer"
+	"github.com/aftershock/aftershock/store"
+)
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import", "[flags] FILE… (- reads standard input)")
+	format := fs.String("format", "", "force a format instead of detecting it: "+formatNames())
+	columns := fs.String("columns", "", `CSV columns, e.g. "id=Tweet ID,text=Tweet Text,created_at=Timestamp,author=User"`)
+	source := fs.String("source", "csv", "source of CSV rows that have no source column (e.g. twitter)")
+	noIndex := fs.Bool("no-index", false, "only store; index later (aftershock reindex, or the next command that searches)")
+	inputs, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(inputs) == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: no input files (use - for standard input)", errUsage)
+	}
+	opts := importer.Options{CSVSource: *source, Stdin: e.stdin}
+	if opts.Format, err = importer.ParseFormat(*format); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *columns != "" {
+		if opts.CSVColumns, err = csvfile.ParseMapping(*columns); err != nil {
+			return fmt.Errorf("%w: --columns: %v", errUsage, err)
+		}
+	}
+
+	a, err := archive.Open(ctx, e.dataDir, e.log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	runID, err := a.Store.StartRun(ctx, inputs)
+	if err != nil {
+		return err
+	}
+
+	// The indexer tails the store while the import writes, so posts become
+	// searchable as they arrive.
+	var (
+		wg       sync.WaitGroup
+		indexed  int64
+		indexErr error
+		done     = make(chan struct{})
+	)
+	if a.Index != nil && !*noIndex {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tick := time.NewTicker(300 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				n, err := a.CatchUp(ctx, nil)
+				indexed += n
+				if err != nil {
+					indexErr = err
+					return
+				}
+				select {
+				case <-done:
+					n, err := a.CatchUp(ctx, nil)
+					indexed += n
+					indexErr = err
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+	}
+
+	term := isTerminal(e.stderr)
+	var lastPrint time.Time
+	opts.Progress = func(s importer.Summary) {
+		if !term || time.Since(lastPrint) < 200*time.Millisecond {
+			return
+		}
+		lastPrint = time.Now()
+		el := time.Since(s.Started).Seconds()
+		fmt.Fprintf(e.stderr, "\r\033[K%s records  %s/s  %d errors  %s", thousands(s.Read), thousands(int64(float64(s.Read)/max(el, 0.001))), s.Errors, s.Current)
+	}
+	sum, err := importer.Import(ctx, a.Store, inputs, opts)
+	close(done)
+	wg.Wait()
+	if term {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	finishErr := a.Store.FinishRun(context.WithoutCancel(ctx), store.Run{
+		ID: runID, Read: sum.Read, New: int64(sum.Counts.New), Updated: int64(sum.Counts.Updated),
+		Unchanged: int64(sum.Counts.Unchanged), Deleted: int64(sum.Counts.Deleted), Errors: sum.Errors, FirstErrors: sum.Errs,
+	})
+	printSummary(e, sum, indexed)
+	switch {
+	case a.Index == nil:
+		fmt.Fprintf(e.stdout, "index: %v; it picks the new posts up by itself\n", a.IndexErr)
+	case *noIndex:
+		fmt.Fprintln(e.stdout, "index: not updated (--no-index); the next search or 'aftershock reindex' catches up")
+	case indexErr != nil && !errors.Is(indexErr, context.Canceled):
+		fmt.Fprintf(e.stdout, "index: %v (run 'aftershock check', then 'aftershock reindex')\n", indexErr)
+	}
+	if err != nil {
+		return err
+	}
+	if finishErr != nil {
+		return finishErr
+	}
+	if sum.NoRecords {
+		return errors.New("nothing could be read")
+	}
+	return nil
+}
+
+func printSummary(e *env, s importer.Summary, indexed int64) {
+	el := time.Since(s.Started)
+	fmt.Fprintf(e.stdout, "read %s records from %d inputs in %s (%s records/s)\n",
+		thousands(s.Read), s.Inputs, el.Round(time.Millisecond), thousands(int64(float64(s.Read)/max(el.Seconds(), 0.001))))
+	fmt.Fprintf(e.stdout, "  new %s  updated %s  unchanged %s  deleted %s  skipped %s  indexed %s\n",
+		thousands(int64(s.Counts.New)), thousands(int64(s.Counts.Updated)), thousands(int64(s.Counts.Unchanged)),
+		thousands(int64(s.Counts.Deleted)), thousands(s.Errors), thousands(indexed))
+	if len(s.Errs) > 0 {
+		fmt.Fprintf(e.stdout, "first errors:\n")
+		for _, m := range s.Errs {
+			fmt.Fprintf(e.stdout, "  %s\n", m)
+		}
+		if s.Errors > int64(len(s.Errs)) {
+			fmt.Fprintf(e.stdout, "  … and %s more\n", thousands(s.Errors-int64(len(s.Errs))))
+		}
+	}
+}
+
+func formatNames() string {
+	var names []string
+	for _, f := range importer.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// thousands formats n with thousands separators: 1234567 → "1,234,567".
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

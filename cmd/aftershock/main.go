@@ -1,0 +1,178 @@
+// Command aftershock archives and searches the public reaction to outages
+// and company news. One binary, one data directory (archive.db + index/).
+//
+//	aftershock import FILE…         read collected posts into the archive
+//	aftershock search QUERY         search the archive
+//	aftershock stats                what the archive holds
+//	aftershock reindex              rebuild the search index from the archive
+//	aftershock check                compare the index with the archive
+//	aftershock bench import         measure import speed against stock Bleve
+//
+// The data directory is --data, else $AFTERSHOCK_DATA, else
+// $XDG_DATA_HOME/aftershock (~/.local/share/aftershock).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+)
+
+// env is what every command gets: where to write, and the data directory.
+type env struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+	log            *slog.Logger
+	dataDir        string
+}
+
+type command struct {
+	name, args, help string
+	run              func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"import", "[flags] FILE…", "read collected posts (X/Twitter, twarc2, Mastodon, Bluesky, HN, Reddit, CSV; .gz/.zst; - for stdin)", runImport},
+		{"search", "[flags] QUERY", "search the archive", runSearch},
+		{"stats", "", "what the archive holds", runStats},
+		{"reindex", "", "rebuild the search index from the archive", runReindex},
+		{"check", "", "compare the search index with the archive", runCheck},
+		{"bench", "import [flags]", "measure import speed side by side with stock Bleve", runBench},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks an error in how a command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("aftershock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "data directory (default $AFTERSHOCK_DATA or ~/.local/share/aftershock)")
+	verbose := fs.Bool("v", false, "log debug messages")
+	fs.Usage = func() { usage(stderr) }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		usage(stderr)
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	e := &env{
+		stdout: stdout, stderr: stderr, stdin: stdin,
+		log:     slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		dataDir: dataDir(*data),
+	}
+	name := fs.Arg(0)
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, fs.Args()[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "aftershock %s: %v\n", name, err)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "aftershock %s: %v\n", name, err)
+			return 1
+		}
+	}
+	if name == "help" {
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "aftershock: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "Aftershock archives and searches the public reaction to outages.\n\nUsage: aftershock [--data DIR] [-v] COMMAND [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %-16s %s\n", c.name, c.args, c.help)
+	}
+	fmt.Fprintf(w, "\nRun 'aftershock COMMAND -h' for a command's flags.\n")
+}
+
+func dataDir(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if d := os.Getenv("AFTERSHOCK_DATA"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "aftershock")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "aftershock")
+	}
+	return "aftershock-data"
+}
+
+// newFlags makes a command's flag set that prints its usage to e.stderr.
+func newFlags(e *env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: aftershock %s %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses flags that may come before and after positional
+// arguments ("search aws --sort time").
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// isTerminal reports whether w is a terminal (for progress lines).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/index"
+	"github.com/aftershock/aftershock/store"
+)
+
+func runSearch(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "search", "[flags] QUERY\n\nQuery syntax: words are ANDed; OR; -word or NOT word; ( ); \"exact phrase\";\nfrom:handle source:twitter lang:de #hashtag @mention domain:example.com; word*")
+	from := fs.String("from", "", "only posts at or after this time (2017-02-28T17:00Z, 2017-02-28 17:00, 2017-02-28; UTC unless a zone is given)")
+	to := fs.String("to", "", "only posts before this time")
+	sortBy := fs.String("sort", "relevance", "relevance, time (newest first) or oldest")
+	limit := fs.Int("limit", 20, "hits per page (at most 1000)")
+	all := fs.Bool("all", false, "print every hit, paging through all of them")
+	after := fs.String("after", "", "continue after this cursor (printed below a page)")
+	sources := fs.String("source", "", "only these sources, comma-separated (twitter,mastodon,bluesky,hackernews,reddit)")
+	langs := fs.String("lang", "", "only these languages, comma-separated (en,de)")
+	author := fs.String("author", "", "only posts by this handle")
+	asJSON := fs.Bool("json", false, "print JSON lines")
+	idsOnly := fs.Bool("ids", false, "print only post ids, one per line")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	q := index.Query{Text: strings.Join(pos, " "), Size: *limit, After: *after, Author: *author,
+		Sources: splitList(*sources), Langs: splitList(*langs)}
+	if q.From, err = parseTime(*from); err != nil {
+		return fmt.Errorf("%w: --from: %v", errUsage, err)
+	}
+	if q.To, err = parseTime(*to); err != nil {
+		return fmt.Errorf("%w: --to: %v", errUsage, err)
+	}
+	switch *sortBy {
+	case "relevance", "score":
+		q.Sort = index.Relevance
+	case "time", "newest":
+		q.Sort = index.Newest
+	case "oldest":
+		q.Sort = index.Oldest
+	default:
+		return fmt.Errorf("%w: --sort must be relevance, time or oldest", errUsage)
+	}
+	if *all && q.Size < 500 {
+		q.Size = 500
+	}
+
+	a, err := archive.Open(ctx, e.dataDir, e.log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if a.Index != nil {
+		if _, err := a.CatchUp(ctx, nil); err != nil {
+			return err
+		}
+	}
+	printed := 0
+	for {
+		res, err := a.Search(ctx, q)
+		if err != nil {
+			return err
+		}
+		for i, p := range res.Posts {
+			switch {
+			case *idsOnly:
+				fmt.Fprintln(e.stdout, p.ID)
+			case *asJSON:
+				if err := json.NewEncoder(e.stdout).Encode(jsonPost(p, res.Hits, i)); err != nil {
+					return err
+				}
+			default:
+				printPost(e, p)
+			}
+		}
+		printed += len(res.Posts)
+		if *all && res.Next != "" {
+			q.After = res.Next
+			continue
+		}
+		// With --ids or --json standard output stays machine-readable: the
+		// footer goes to standard error.
+		footer := e.stdout
+		if *idsOnly || *asJSON {
+			footer = e.stderr
+		}
+		fmt.Fprintf(footer, "%s of %s posts (%s)\n", thousands(int64(printed)), thousands(int64(res.Total)), res.Took.Round(100*time.Microsecond))
+		if res.Next != "" && !*all {
+			fmt.Fprintf(footer, "next page: --after %s\n", res.Next)
+		}
+		return nil
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// searchHit is a post as `search --json` prints it.
+type searchHit struct {
+	ID        string    `json:"id"`
+	Source    string    `json:"source"`
+	URL       string    `json:"url,omitempty"`
+	Author    any       `json:"author"`
+	Text      string    `json:"text"`
+	Lang      string    `json:"lang,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	EditedAt  time.Time `json:"edited_at,omitzero"`
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+	ReplyTo   string    `json:"reply_to,omitempty"`
+	QuoteOf   string    `json:"quote_of,omitempty"`
+	RepostOf  string    `json:"repost_of,omitempty"`
+	Metrics   any       `json:"metrics"`
+	Hashtags  []string  `json:"hashtags,omitempty"`
+	Links     []string  `json:"links,omitempty"`
+	Score     float64   `json:"score,omitempty"`
+}
+
+func jsonPost(p store.Stored, hits []index.Hit, i int) searchHit {
+	h := searchHit{ID: p.ID, Source: p.Source, URL: p.URL, Author: p.Author, Text: p.Text, Lang: p.Lang,
+		CreatedAt: p.CreatedAt, EditedAt: p.EditedAt, DeletedAt: p.DeletedAt, ReplyTo: p.ReplyTo, QuoteOf: p.QuoteOf,
+		RepostOf: p.RepostOf, Metrics: p.Metrics, Hashtags: p.Hashtags, Links: p.Links}
+	for _, hit := range hits {
+		if hit.ID == p.ID {
+			h.Score = hit.Score
+		}
+	}
+	return h
+}
+
+func printPost(e *env, p store.Stored) {
+	who := p.Author.Handle
+	if who != "" {
+		who = "@" + who
+	} else {
+		who = p.Author.Name
+	}
+	var flags []string
+	if p.Deleted() {
+		flags = append(flags, "DELETED "+p.DeletedAt.Format("2006-01-02 15:04Z"))
+	}
+	if !p.EditedAt.IsZero() || p.Revision > 0 {
+		flags = append(flags, "edited")
+	}
+	if p.RepostOf != "" {
+		flags = append(flags, "repost")
+	}
+	if p.Lang != "" {
+		flags = append(flags, p.Lang)
+	}
+	fmt.Fprintf(e.stdout, "%s  %-10s %s  %s\n", p.CreatedAt.Format("2006-01-02 15:04:05Z"), p.Source, who, strings.Join(flags, " · "))
+	for _, line := range wrap(p.Text, 96, 4) {
+		fmt.Fprintf(e.stdout, "    %s\n", line)
+	}
+	link := p.URL
+	if link == "" {
+		link = p.ID
+	}
+	fmt.Fprintf(e.stdout, "    %s\n\n", link)
+}
+
+// wrap breaks text into lines of at most width runes, at most maxLines of
+// them, the last ending in "…" when text is cut.
+func wrap(text string, width, maxLines int) []string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			for utf8.RuneCountInString(w) > width {
+				r := []rune(w)
+				if line != "" {
+					lines = append(lines, line)
+					line = ""
+				}
+				lines = append(lines, string(r[:width]))
+				w = string(r[width:])
+			}
+			switch {
+			case line == "":
+				line = w
+			case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= width:
+				line += " " + w
+			default:
+				lines = append(lines, line)
+				line = w
+			}
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) > maxLines {
+		lines = lines[:maxLines]
+		lines[maxLines-1] += " …"
+	}
+	return lines
+}

@@ -1,0 +1,92 @@
+// Package index is Aftershock's full-text index of posts, built on Bleve:
+// it indexes what the store holds, finds posts with a search language
+// reporters know from Twitter and Google, and counts hits per source,
+// language, author, hashtag, domain and time bucket. The index is derived
+// data: the store is the record, and the index can be rebuilt from it at any
+// time.
+//
+// # Search syntax
+//
+//	aws s3             both words (AND is implied)
+//	aws OR gcp         either word; OR must be written in capitals
+//	-s3, NOT s3        leave out posts with the word
+//	(aws OR gcp) down  parentheses group
+//	"is down"          exactly these words in this order: no stemming, no
+//	                   stop words, so "is down" matches neither "down is"
+//	                   nor "is not down"
+//	outag*             words starting with "outag" (at least 2 letters)
+//	from:jack          by this author; author:jack is the same; '@' optional
+//	@jack              mentioning this handle
+//	#aws               carrying this hashtag (case does not matter)
+//	source:mastodon    from this source: twitter, mastodon, bluesky, …
+//	lang:de            in this language (de also matches de-AT)
+//	domain:amazon.com  linking to amazon.com or any of its subdomains
+//
+// OR binds more tightly than the implied AND, as in Google: `s3 OR aws
+// "is down"` means (s3 OR aws) AND "is down". Use parentheses when in doubt.
+// A filter can be negated and combined like a word (-source:twitter,
+// from:a OR from:b) and can quote its value (source:"my feed"). A word
+// before an unknown field name (10:30, foo:bar) is an ordinary word. Case
+// never matters, except for the operators OR and NOT.
+//
+// A bare word matches a post if it matches under any of three rules: the
+// exact word; English stemming for English posts (outage finds outages,
+// running finds run); German rules for German posts (Ausfall finds
+// Ausfälle, Störung finds Störungen, läuft finds laeuft and lauft). A word
+// with inner punctuation (us-east-1, e-mail) is matched as an exact phrase.
+// Punctuation on its own is ignored.
+//
+// Malformed queries (unbalanced parentheses or quotes, OR or NOT with
+// nothing to join, an empty filter, a misplaced '*') fail with a
+// *SyntaxError that gives the column.
+//
+// # Mapping
+//
+// One document per post, id = post id. Text is indexed three ways: "text"
+// for every post with a language-neutral analyser (Unicode words, lower
+// case, no stop words, no stemming, with positions for phrases); "text_en"
+// with Bleve's English analyser (possessives, stop words, Porter stemmer)
+// for lang "en"; "text_de" with Bleve's German analyser (stop words, German
+// normalisation of umlauts and ß, light stemmer) for lang "de". Posts
+// without a language (or "und", "mul", "zxx") go into both text_en and
+// text_de: language detection runs before the store write, so an untagged
+// post is one the detector gave up on, usually a short one, and there
+// missing a stem costs more recall than the occasional cross-language stem
+// collision costs precision. Posts in other languages are indexed in "text"
+// only (exact words and phrases, no stemming).
+//
+// Keyword fields (exact, lower case): source, lang (primary subtag), author
+// (handle without '@'), hashtag (without '#'), mention, domain (link host
+// without "www."), domain_any (the host and its parent domains, for the
+// domain: filter); deleted (boolean); created (date and time, with doc
+// values for sorting, ranges and histograms). There is no _all field and
+// nothing is stored except "sig", the document's Signature. Doc values only
+// where sorting or facets need them.
+//
+// # Paging, facets, histograms
+//
+// Deep paging uses Bleve's SearchAfter with a sort that always ends in the
+// document id, never From+Size: Results.Next is an opaque cursor. Facets are
+// Bleve term facets. The histogram is counted in the same pass as the
+// search, from the creation time the sort has already read for each hit, so
+// its cost does not grow with the number of buckets; at most MaxBuckets
+// (20,000: nearly two weeks of one-minute buckets) are returned. Buckets
+// align to multiples of their width since 0001-01-01 UTC (as time.Truncate
+// does): hours and days on UTC hours and midnights, weeks on Mondays.
+//
+// # Invariants
+//
+//   - Bleve types never leave this package: callers see Query, Results,
+//     Doc and errors only.
+//   - One process owns an index: Open locks it and fails with ErrLocked,
+//     after about a second, while another process (or another Open) holds
+//     it.
+//   - Apply writes documents, deletions and the store sequence number they
+//     cover in one Bleve batch, so after a crash LastSeq never claims
+//     documents the index lacks; the caller resumes from LastSeq.
+//   - Signature(doc) computed by the store equals the "sig" the index holds
+//     for the same version of a post, so store and index can be compared.
+//   - An index written with another mapping version is rebuilt empty on
+//     Open (LastSeq 0), and the caller re-feeds it from the store.
+//   - Deleted posts stay searchable; Query.ExcludeDeleted hides them.
+package index

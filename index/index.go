@@ -1,0 +1,225 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Errors.
+var (
+	// ErrLocked means another process (or another Open in this one) has the
+	// index open. Exactly one process owns an index.
+	ErrLocked = errors.New("index: locked by another process")
+	// ErrNotIndex means Open was given a non-empty directory that holds no
+	// index.
+	ErrNotIndex = errors.New("index: directory exists and is not an index")
+	// ErrNoTime means a Doc has no creation time.
+	ErrNoTime = errors.New("index: doc has no creation time")
+)
+
+// lockTimeout is how long Open waits for another owner to let go.
+var lockTimeout = time.Second
+
+const metaFile = "index_meta.json" // written by Bleve next to its "store" directory
+
+// Index is a Bleve full-text index of posts. Its methods are safe for
+// concurrent use.
+type Index struct {
+	b   bleve.Index
+	dir string // "" in memory
+}
+
+// Open opens the index in dir, creating it if dir is missing or empty. If
+// another process has it open, Open fails within about a second with an
+// error wrapping ErrLocked.
+//
+// An index written with another mapping version is rebuilt empty: the index
+// is derived data, LastSeq then returns 0 and the caller re-feeds it from
+// the store.
+func Open(dir string) (*Index, error) {
+	b, err := openOrCreate(dir)
+	if err != nil {
+		return nil, err
+	}
+	v, err := b.GetInternal(keyVersion)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	if string(v) != strconv.Itoa(mappingVersion) {
+		if err := b.Close(); err != nil {
+			return nil, fmt.Errorf("index: open %s: %w", dir, err)
+		}
+		if err := removeIndex(dir); err != nil {
+			return nil, fmt.Errorf("index: rebuild %s: %w", dir, err)
+		}
+		if b, err = openOrCreate(dir); err != nil {
+			return nil, err
+		}
+	}
+	return &Index{b: b, dir: dir}, nil
+}
+
+// OpenMem returns an empty index held in memory, for tests.
+func OpenMem() (*Index, error) {
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: new in memory: %w", err)
+	}
+	if err := b.SetInternal(keyVersion, []byte(strconv.Itoa(mappingVersion))); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: new in memory: %w", err)
+	}
+	return &Index{b: b}, nil
+}
+
+func openOrCreate(dir string) (bleve.Index, error) {
+	cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
+	_, err := os.Stat(filepath.Join(dir, metaFile))
+	if errors.Is(err, os.ErrNotExist) {
+		entries, derr := os.ReadDir(dir)
+		if derr == nil && len(entries) > 0 {
+			return nil, fmt.Errorf("index: open %s: %w", dir, ErrNotIndex)
+		}
+		b, err := bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, cfg)
+		if err == nil {
+			err = b.SetInternal(keyVersion, []byte(strconv.Itoa(mappingVersion)))
+			if err != nil {
+				b.Close()
+			}
+			return b, wrapOpenErr(dir, err)
+		}
+		if !errors.Is(err, bleve.ErrorIndexPathExists) {
+			return nil, wrapOpenErr(dir, err)
+		}
+		// Another process created it meanwhile: open it.
+	} else if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	b, err := bleve.OpenUsing(dir, cfg)
+	return b, wrapOpenErr(dir, err)
+}
+
+func wrapOpenErr(dir string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return fmt.Errorf("index: open %s: %w", dir, ErrLocked)
+	}
+	return fmt.Errorf("index: open %s: %w", dir, err)
+}
+
+// removeIndex deletes what Bleve wrote in dir, and nothing else.
+func removeIndex(dir string) error {
+	if err := os.RemoveAll(filepath.Join(dir, "store")); err != nil {
+		return err
+	}
+	return os.Remove(filepath.Join(dir, metaFile))
+}
+
+// Close flushes and closes the index, releasing its lock.
+func (ix *Index) Close() error {
+	if err := ix.b.Close(); err != nil {
+		return fmt.Errorf("index: close: %w", err)
+	}
+	return nil
+}
+
+// Apply indexes docs (replacing earlier versions with the same id), removes
+// the documents with the ids in deletes, and records lastSeq, all in one
+// batch: after a crash the index holds either all of it or none of it, so
+// LastSeq always describes the documents present. An id both in docs and in
+// deletes is removed. When Apply returns nil the batch is on disk.
+func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
+	b := ix.b.NewBatch()
+	for i := range docs {
+		f := docFields(docs[i])
+		if f.id == "" {
+			return fmt.Errorf("index: apply: doc %d has no id", i)
+		}
+		if f.created.IsZero() {
+			return fmt.Errorf("index: apply %s: %w", f.id, ErrNoTime)
+		}
+		if err := b.Index(f.id, f.bleveDoc(f.signature())); err != nil {
+			return fmt.Errorf("index: apply %s: %w", f.id, err)
+		}
+	}
+	for _, id := range deletes {
+		b.Delete(id)
+	}
+	b.SetInternal(keyLastSeq, strconv.AppendInt(nil, lastSeq, 10))
+	if err := ix.b.Batch(b); err != nil {
+		return fmt.Errorf("index: apply: %w", err)
+	}
+	return nil
+}
+
+// LastSeq returns the store sequence number recorded by the last Apply, or 0
+// for a new index.
+func (ix *Index) LastSeq() (int64, error) {
+	v, err := ix.b.GetInternal(keyLastSeq)
+	if err != nil {
+		return 0, fmt.Errorf("index: last seq: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("index: last seq %q: %w", v, err)
+	}
+	return n, nil
+}
+
+// Count returns the number of documents in the index, deleted posts
+// included.
+func (ix *Index) Count() (uint64, error) {
+	n, err := ix.b.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index: count: %w", err)
+	}
+	return n, nil
+}
+
+// Signatures calls fn with the id and signature (see Signature) of every
+// document, in id order. It stops at the first error fn returns, or when
+// ctx ends.
+func (ix *Index) Signatures(ctx context.Context, fn func(id, sig string) error) error {
+	const page = 1000
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), page, 0, false)
+		req.SortByCustom(search.SortOrder{&search.SortDocID{}})
+		req.Fields = []string{fSig}
+		req.Score = "none"
+		if after != nil {
+			req.SetSearchAfter(after)
+		}
+		res, err := ix.b.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("index: signatures: %w", err)
+		}
+		for _, h := range res.Hits {
+			sig, _ := h.Fields[fSig].(string)
+			if err := fn(h.ID, sig); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < page {
+			return nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}

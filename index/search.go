@@ -1,0 +1,480 @@
+package index
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Sort orders search hits.
+type Sort int
+
+const (
+	Relevance Sort = iota // best match first; ties newest first
+	Newest                // newest first; ties by id descending
+	Oldest                // oldest first; ties by id ascending (exactly the reverse of Newest)
+)
+
+func (s Sort) String() string {
+	switch s {
+	case Relevance:
+		return "relevance"
+	case Newest:
+		return "newest"
+	case Oldest:
+		return "oldest"
+	}
+	return "Sort(" + strconv.Itoa(int(s)) + ")"
+}
+
+// Limits.
+const (
+	DefaultSize = 20     // hits per page when Query.Size is 0
+	MaxSize     = 1000   // larger sizes are cut to this
+	MaxBuckets  = 20_000 // most histogram buckets one search returns
+)
+
+// More errors.
+var (
+	// ErrBadCursor means Query.After is not a cursor this index made for
+	// the same sort order.
+	ErrBadCursor = errors.New("index: invalid page cursor")
+	// ErrTooManyBuckets means the histogram would have more than MaxBuckets
+	// buckets: ask for a wider bucket or a shorter time range.
+	ErrTooManyBuckets = errors.New("index: too many histogram buckets")
+)
+
+// Query is a search. The zero Query matches every post, 20 per page, by
+// relevance (all equal, so newest first).
+type Query struct {
+	Text    string   // query language, see the package documentation; "" matches all
+	Sources []string // any of these sources ("twitter", "mastodon", …); nil = all
+	Langs   []string // any of these languages ("de", "en"); nil = all
+	Author  string   // author handle, with or without '@'
+	Hashtag string   // with or without '#'
+	Mention string   // mentioned handle, with or without '@'
+	Domain  string   // a link's domain or a parent of it
+	From    time.Time
+	To      time.Time // posts created in [From, To); a zero bound is open
+
+	ExcludeDeleted bool // leave out posts deleted at their source
+
+	Sort  Sort
+	Size  int    // hits per page: 0 = DefaultSize, at most MaxSize; < 0 = no hits, counts only
+	After string // Results.Next of the previous page, made with the same Sort
+
+	Facets    bool          // count hits per source, lang, and the top 10 authors, hashtags, domains
+	Histogram time.Duration // bucket width for counts over time; 0 = none
+}
+
+// Results of a search.
+type Results struct {
+	Total uint64 // hits in all pages
+	Hits  []Hit  // this page
+	// Next is the cursor for the next page, "" if this is the last. Paging
+	// by time never repeats or skips a post that was indexed when paging
+	// began; paging by relevance is exact while the index is unchanged, as
+	// new posts change scores.
+	Next      string
+	Facets    map[string][]FacetCount // "source", "lang", "author", "hashtag", "domain"
+	Histogram []Bucket                // oldest first, empty buckets included
+	Took      time.Duration
+}
+
+// Hit is one matching post.
+type Hit struct {
+	ID      string
+	Score   float64 // relevance; 0 unless sorted by Relevance
+	Created time.Time
+}
+
+// FacetCount is how many hits have one value of a facet field.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+// Bucket counts the hits created in [Start, Start+width).
+type Bucket struct {
+	Start time.Time
+	Count uint64
+}
+
+// facetFields lists the facets Search computes, with how many values each
+// returns.
+var facetFields = []struct {
+	name, field string
+	top         int
+}{
+	{"source", fSource, 50},
+	{"lang", fLang, 50},
+	{"author", fAuthor, 10},
+	{"hashtag", fHashtag, 10},
+	{"domain", fDomain, 10},
+}
+
+// Search runs q. A malformed q.Text yields a *SyntaxError.
+func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
+	start := time.Now()
+	if q.Sort < Relevance || q.Sort > Oldest {
+		return nil, fmt.Errorf("index: unknown sort order %d", int(q.Sort))
+	}
+	if q.Histogram < 0 {
+		return nil, fmt.Errorf("index: negative histogram width %v", q.Histogram)
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.Histogram > 0 {
+		if n := bucketCount(q.From, q.To.Add(-1), q.Histogram); n > MaxBuckets {
+			return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, n, q.Histogram, MaxBuckets)
+		}
+	}
+	top, err := buildQuery(q)
+	if err != nil {
+		return nil, err
+	}
+
+	size := q.Size
+	switch {
+	case size == 0:
+		size = DefaultSize
+	case size > MaxSize:
+		size = MaxSize
+	case size < 0:
+		size = 0
+	}
+	order := sortOrder(q.Sort)
+	req := bleve.NewSearchRequestOptions(top, size+1, 0, false)
+	req.SortByCustom(order)
+	if size == 0 {
+		req.Size = 0
+	}
+	if q.Sort != Relevance {
+		req.Score = "none"
+	}
+	if q.After != "" {
+		after, err := decodeCursor(q.After, q.Sort, len(order))
+		if err != nil {
+			return nil, err
+		}
+		req.SetSearchAfter(after)
+	}
+	if q.Facets {
+		for _, f := range facetFields {
+			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.top))
+		}
+	}
+
+	var histogram func() ([]Bucket, error)
+	if q.Histogram > 0 {
+		ctx, histogram = newHistogram(ctx, q.Histogram, createdIndex(order), q.From, q.To)
+	}
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	out := &Results{Total: res.Total, Hits: make([]Hit, 0, min(len(res.Hits), size))}
+	for i, h := range res.Hits {
+		if i == size && size > 0 {
+			out.Next = encodeCursor(q.Sort, res.Hits[i-1])
+			break
+		}
+		hit := Hit{ID: h.ID}
+		if q.Sort == Relevance && !math.IsNaN(h.Score) && !math.IsInf(h.Score, 0) {
+			hit.Score = h.Score
+		}
+		for j, s := range order {
+			if sf, ok := s.(*search.SortField); ok && sf.Field == fCreated && j < len(h.DecodedSort) {
+				hit.Created, _ = time.Parse(time.RFC3339Nano, h.DecodedSort[j])
+			}
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if q.Facets {
+		out.Facets = make(map[string][]FacetCount, len(facetFields))
+		for _, f := range facetFields {
+			counts := []FacetCount{}
+			if fr := res.Facets[f.name]; fr != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+				}
+			}
+			out.Facets[f.name] = counts
+		}
+	}
+	if histogram != nil {
+		if out.Histogram, err = histogram(); err != nil {
+			return nil, err
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// buildQuery combines the parsed text with the filters. Filters do not
+// change scores.
+func buildQuery(q Query) (query.Query, error) {
+	pq, err := ParseQuery(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	var must query.Query
+	if !pq.MatchesAll() {
+		must = compile(pq.root)
+		if must == nil {
+			// Nothing searchable in the text (punctuation only): no hits.
+			// Returned alone because a boolean query ignores a match-none
+			// clause.
+			return query.NewMatchNoneQuery(), nil
+		}
+	}
+
+	var filters []query.Query
+	anyOf := func(field string, values []string, norm func(string) string) {
+		var qs []query.Query
+		for _, v := range values {
+			if v = norm(v); v != "" {
+				qs = append(qs, termQuery(field, v))
+			}
+		}
+		switch len(qs) {
+		case 0:
+		case 1:
+			filters = append(filters, qs[0])
+		default:
+			filters = append(filters, query.NewDisjunctionQuery(qs))
+		}
+	}
+	lower := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	anyOf(fSource, q.Sources, lower)
+	anyOf(fLang, q.Langs, normLang)
+	anyOf(fAuthor, []string{q.Author}, normHandle)
+	anyOf(fHashtag, []string{q.Hashtag}, normTag)
+	anyOf(fMention, []string{q.Mention}, normHandle)
+	anyOf(fDomainAny, []string{q.Domain}, normDomain)
+	if !q.From.IsZero() || !q.To.IsZero() {
+		yes, no := true, false
+		r := query.NewDateRangeInclusiveQuery(q.From, q.To, &yes, &no)
+		r.SetField(fCreated)
+		filters = append(filters, r)
+	}
+
+	var mustNot query.Query
+	if q.ExcludeDeleted {
+		d := query.NewBoolFieldQuery(true)
+		d.SetField(fDeleted)
+		mustNot = d
+	}
+
+	if len(filters) == 0 && mustNot == nil {
+		if must == nil {
+			return query.NewMatchAllQuery(), nil
+		}
+		return must, nil
+	}
+	b := query.NewBooleanQuery(nil, nil, nil)
+	b.Must = must
+	b.MustNot = mustNot
+	switch len(filters) {
+	case 0:
+	case 1:
+		b.Filter = filters[0]
+	default:
+		b.Filter = query.NewConjunctionQuery(filters)
+	}
+	return b, nil
+}
+
+// sortOrder returns the Bleve sort for s; every order ends in the document
+// id, so SearchAfter cursors are exact.
+func sortOrder(s Sort) search.SortOrder {
+	created := func(desc bool) search.SearchSort {
+		return &search.SortField{Field: fCreated, Type: search.SortFieldAsDate, Desc: desc}
+	}
+	switch s {
+	case Newest:
+		return search.SortOrder{created(true), &search.SortDocID{Desc: true}}
+	case Oldest:
+		return search.SortOrder{created(false), &search.SortDocID{}}
+	}
+	return search.SortOrder{&search.SortScore{Desc: true}, created(true), &search.SortDocID{}}
+}
+
+// createdIndex returns the position of the creation time in order.
+func createdIndex(order search.SortOrder) int {
+	for i, s := range order {
+		if f, ok := s.(*search.SortField); ok && f.Field == fCreated {
+			return i
+		}
+	}
+	return -1
+}
+
+// cursor is what Results.Next encodes: the sort order and the last hit's
+// sort values.
+type cursor struct {
+	S Sort     `json:"s"`
+	V []string `json:"v"`
+}
+
+func encodeCursor(s Sort, h *search.DocumentMatch) string {
+	c := cursor{S: s, V: make([]string, len(h.DecodedSort))}
+	copy(c.V, h.DecodedSort)
+	if s == Relevance && len(c.V) > 0 {
+		c.V[0] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+	}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string, want Sort, n int) ([]string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, ErrBadCursor
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.S != want || len(c.V) != n {
+		return nil, ErrBadCursor
+	}
+	for i, s := range sortOrder(want) {
+		switch s.(type) {
+		case *search.SortField:
+			if _, err := time.Parse(time.RFC3339Nano, c.V[i]); err != nil {
+				return nil, ErrBadCursor
+			}
+		case *search.SortScore:
+			if _, err := strconv.ParseFloat(c.V[i], 64); err != nil {
+				return nil, ErrBadCursor
+			}
+		}
+	}
+	return c.V, nil
+}
+
+// --- histogram ---
+
+// The histogram rides along the search itself: every sort order includes
+// the creation time, so Bleve's collector has decoded it from doc values for
+// every hit; a wrapper around the collector's hit handler (Bleve's
+// MakeDocumentMatchHandlerKey hook) adds each hit to its bucket, O(1) per
+// hit whatever the number of buckets, before paging drops it. Bleve's
+// date-range facets instead test every range for every hit: O(hits ×
+// buckets).
+
+// buckets aligns bucket boundaries to multiples of the width counted from
+// 0001-01-01 UTC, as time.Truncate does: hours and days start on the UTC
+// hour and midnight, weeks on Monday.
+type buckets struct {
+	width time.Duration
+	e0    time.Time // the bucket boundary at or before 1970-01-01 UTC
+	off   uint64    // 1970-01-01 − e0, in nanoseconds (< width)
+}
+
+func newBuckets(width time.Duration) buckets {
+	epoch := time.Unix(0, 0).UTC()
+	e0 := epoch.Truncate(width)
+	return buckets{width: width, e0: e0, off: uint64(epoch.Sub(e0))}
+}
+
+// index returns the number of the bucket holding ns (nanoseconds since
+// 1970), counted from e0.
+func (b buckets) index(ns int64) int64 {
+	w := int64(b.width)
+	q, r := ns/w, ns%w
+	if r < 0 {
+		q, r = q-1, r+w
+	}
+	if uint64(r)+b.off >= uint64(w) {
+		q++
+	}
+	return q
+}
+
+func (b buckets) start(k int64) time.Time { return b.e0.Add(time.Duration(k) * b.width) }
+
+func bucketCount(from, last time.Time, width time.Duration) int64 {
+	b := newBuckets(width)
+	return b.index(last.UnixNano()) - b.index(from.UnixNano()) + 1
+}
+
+// histogram counts each hit into its bucket as Bleve's collector passes it
+// by, before paging drops it, reading the creation time from the sort
+// values Bleve has already computed. It returns a context that installs the
+// counter and a function that returns the buckets after the search.
+func newHistogram(ctx context.Context, width time.Duration, createdAt int, from, to time.Time) (context.Context, func() ([]Bucket, error)) {
+	b := newBuckets(width)
+	var (
+		counts  = map[int64]uint64{}
+		lo, hi  int64
+		tooMany bool
+	)
+	add := func(d *search.DocumentMatch) {
+		if createdAt >= len(d.Sort) {
+			return
+		}
+		ns, err := numeric.PrefixCoded(d.Sort[createdAt]).Int64()
+		if err != nil {
+			return
+		}
+		k := b.index(ns)
+		if len(counts) == 0 || k < lo {
+			lo = k
+		}
+		if len(counts) == 0 || k > hi {
+			hi = k
+		}
+		counts[k]++
+		if hi-lo >= MaxBuckets {
+			tooMany = true
+		}
+	}
+	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		return func(d *search.DocumentMatch) error {
+			if d != nil && !tooMany {
+				add(d)
+			}
+			return next(d)
+		}, loadID, nil
+	}
+	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
+
+	result := func() ([]Bucket, error) {
+		if tooMany {
+			return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
+		}
+		// The span: From..To when given, else the first..last hit.
+		if !from.IsZero() {
+			lo = b.index(from.UnixNano())
+		} else if len(counts) == 0 {
+			return []Bucket{}, nil
+		}
+		if !to.IsZero() {
+			hi = b.index(to.UnixNano() - 1)
+		} else if len(counts) == 0 {
+			return []Bucket{}, nil
+		}
+		if hi-lo+1 > MaxBuckets {
+			return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, hi-lo+1, width, MaxBuckets)
+		}
+		out := make([]Bucket, 0, max(hi-lo+1, 0))
+		for k := lo; k <= hi; k++ {
+			out = append(out, Bucket{Start: b.start(k), Count: counts[k]})
+		}
+		return out, nil
+	}
+	return ctx, result
+}
