@@ -10,6 +10,8 @@
 //     a crash CatchUp resumes exactly where the index left off.
 //   - Exactly one process owns the index. An Archive opened while another
 //     process holds it works on the store alone (Index is nil) and says so.
+//   - A damaged index never stops the archive from opening: the store opens,
+//     IndexErr says what is wrong, and Reindex rebuilds the index.
 package archive
 
 import (
@@ -34,15 +36,16 @@ const (
 type Archive struct {
 	Dir   string
 	Store *store.Store
-	// Index is nil when another process owns it (see IndexErr).
+	// Index is nil when another process owns it or it is damaged; IndexErr
+	// says which.
 	Index    *index.Index
 	IndexErr error
 	log      *slog.Logger
 }
 
 // Open opens (creating if need be) the data directory dir. If the index is
-// held by another process, the archive opens with the store alone and
-// IndexErr says why; any other index failure is an error.
+// held by another process or cannot be opened, the archive opens with the
+// store alone and IndexErr says why.
 func Open(ctx context.Context, dir string, log *slog.Logger) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -55,10 +58,9 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Archive, error) {
 	ix, err := index.Open(filepath.Join(dir, IndexDir))
 	switch {
 	case errors.Is(err, index.ErrLocked):
-		a.IndexErr = err
+		a.IndexErr = fmt.Errorf("%w: %v", ErrIndexBusy, err)
 	case err != nil:
-		st.Close()
-		return nil, fmt.Errorf("open index (aftershock reindex rebuilds it from the archive): %w", err)
+		a.IndexErr = fmt.Errorf("%w: %v", ErrIndexDamaged, err)
 	default:
 		a.Index = ix
 	}
@@ -75,13 +77,15 @@ func (a *Archive) Close() error {
 	return errors.Join(errs...)
 }
 
-// ErrNoIndex is returned by operations that need the index when another
-// process owns it.
-var ErrNoIndex = errors.New("the search index is in use by another aftershock process (is 'aftershock serve' running?)")
+// Why the index may be missing from an open Archive.
+var (
+	ErrIndexBusy    = errors.New("the search index is in use by another aftershock process (is 'aftershock serve' running?)")
+	ErrIndexDamaged = errors.New("the search index cannot be opened; 'aftershock reindex' rebuilds it from the archive")
+)
 
 func (a *Archive) needIndex() error {
 	if a.Index == nil {
-		return fmt.Errorf("%w: %v", ErrNoIndex, a.IndexErr)
+		return a.IndexErr
 	}
 	return nil
 }
@@ -131,15 +135,18 @@ func DocOf(s store.Stored) index.Doc {
 	return index.Doc{Post: s.Post, Deleted: s.Deleted()}
 }
 
-// Reindex throws the index away and builds it again from the store.
+// Reindex throws the index away (damaged or not) and builds it again from
+// the store. It refuses while another process owns the index.
 func (a *Archive) Reindex(ctx context.Context, progress func(done, lastSeq int64)) (int64, error) {
-	if err := a.needIndex(); err != nil {
-		return 0, err
+	if errors.Is(a.IndexErr, ErrIndexBusy) {
+		return 0, a.IndexErr
 	}
-	if err := a.Index.Close(); err != nil {
-		return 0, fmt.Errorf("reindex: close index: %w", err)
+	if a.Index != nil {
+		if err := a.Index.Close(); err != nil {
+			return 0, fmt.Errorf("reindex: close index: %w", err)
+		}
+		a.Index = nil
 	}
-	a.Index = nil
 	path := filepath.Join(a.Dir, IndexDir)
 	if err := os.RemoveAll(path); err != nil {
 		return 0, fmt.Errorf("reindex: remove %s: %w", path, err)
@@ -148,6 +155,6 @@ func (a *Archive) Reindex(ctx context.Context, progress func(done, lastSeq int64
 	if err != nil {
 		return 0, fmt.Errorf("reindex: %w", err)
 	}
-	a.Index = ix
+	a.Index, a.IndexErr = ix, nil
 	return a.CatchUp(ctx, progress)
 }

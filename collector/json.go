@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"unicode/utf8"
 )
 
 // MaxRecordBytes is the longest JSON line or value a decoder accepts. A longer
@@ -160,8 +161,15 @@ func lineError(line []byte) error {
 	return fmt.Errorf("malformed JSON: %w", err)
 }
 
+// errNotUTF8 reports text in another encoding, which encoding/json would
+// otherwise turn silently into U+FFFD.
+var errNotUTF8 = errors.New("not valid UTF-8 (is the file in another encoding, e.g. Latin-1 or Windows-1252?)")
+
 // yieldValue yields v, or its elements when it is an array.
 func yieldValue(v []byte, line int, yield func(RawRecord) bool) bool {
+	if !utf8.Valid(v) {
+		return yield(RawRecord{Line: line, Err: errNotUTF8})
+	}
 	if v[0] != '[' {
 		return yield(RawRecord{Line: line, Data: v})
 	}
@@ -230,7 +238,11 @@ func document(r io.Reader, firstLine int, yield func(RawRecord) bool) {
 			fail(err)
 			return false
 		}
-		return yield(RawRecord{Line: lc.lineAt(dec.InputOffset()-int64(len(raw))) + 1, Data: raw})
+		line := lc.lineAt(dec.InputOffset()-int64(len(raw))) + 1
+		if !utf8.Valid(raw) {
+			return yield(RawRecord{Line: line, Err: errNotUTF8})
+		}
+		return yield(RawRecord{Line: line, Data: raw})
 	}
 	// At the top level More reports whether another value follows; it leaves
 	// the decoder's buffer at that value's first byte.

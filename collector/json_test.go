@@ -25,6 +25,8 @@ func TestJSONValues(t *testing.T) {
 		{"syntax error in document", "{\n\"a\": 1,\n\"b\": x}\n", []rec{{3, "", true}}},
 		{"empty", "  \n\n", nil},
 		{"garbage", "hello\nworld", []rec{{1, "", true}}},
+		{"latin-1 line", "{\"a\":\"gr\xfc\xdf\"}\n{\"b\":2}", []rec{{1, "", true}, {2, `{"b":2}`, false}}},
+		{"latin-1 document", "[\n{\"a\":\"\xe4\"},\n{\"b\":2}\n]", []rec{{2, "", true}, {3, `{"b":2}`, false}}},
 		{"stray delimiter", "{\n\"a\":1\n}\n]", []rec{{1, "{\n\"a\":1\n}", false}, {4, "", true}}},
 	}
 	for _, tt := range tests {

@@ -103,8 +103,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	})
 	printSummary(e, sum, indexed)
 	switch {
-	case a.Index == nil:
+	case errors.Is(a.IndexErr, archive.ErrIndexBusy):
 		fmt.Fprintf(e.stdout, "index: %v; it picks the new posts up by itself\n", a.IndexErr)
+	case a.Index == nil:
+		fmt.Fprintf(e.stdout, "index: not updated: %v\n", a.IndexErr)
 	case *noIndex:
 		fmt.Fprintln(e.stdout, "index: not updated (--no-index); the next search or 'aftershock reindex' catches up")
 	case indexErr != nil && !errors.Is(indexErr, context.Canceled):

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -59,7 +60,15 @@ func main() {
 // errUsage marks an error in how a command was called (exit status 2).
 var errUsage = errors.New("usage")
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	// No panic reaches the user as a Go stack dump: it is reported as a bug,
+	// with the stack for the report.
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "aftershock: internal error (a bug; please report it with what follows): %v\n%s", v, debug.Stack())
+			code = 3
+		}
+	}()
 	fs := flag.NewFlagSet("aftershock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "data directory (default $AFTERSHOCK_DATA or ~/.local/share/aftershock)")

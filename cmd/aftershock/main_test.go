@@ -165,3 +165,32 @@ func TestImportBadInput(t *testing.T) {
 		t.Errorf("bad query: %d %s", code, errOut)
 	}
 }
+
+// A damaged index never hides the archive: stats still works, search says
+// what to do, and reindex rebuilds it.
+func TestDamagedIndex(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	in := realInputs(t)[:3]
+	if code, out, errOut := cli(t, "", append([]string{"--data", data, "import"}, in...)...); code != 0 {
+		t.Fatalf("import: %s%s", out, errOut)
+	}
+	// Damage every file of the index.
+	filepath.WalkDir(filepath.Join(data, "index"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			os.WriteFile(p, []byte("garbage"), 0o644)
+		}
+		return nil
+	})
+	if code, out, errOut := cli(t, "", "--data", data, "stats"); code != 0 || !strings.Contains(out, "reindex") {
+		t.Errorf("stats on a damaged index: %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, "", "--data", data, "search", "the"); code == 0 || !strings.Contains(errOut, "reindex") {
+		t.Errorf("search on a damaged index: %d %s", code, errOut)
+	}
+	if code, out, errOut := cli(t, "", "--data", data, "reindex"); code != 0 {
+		t.Fatalf("reindex: %s%s", out, errOut)
+	}
+	if code, out, _ := cli(t, "", "--data", data, "check"); code != 0 {
+		t.Errorf("check after reindex: %s", out)
+	}
+}

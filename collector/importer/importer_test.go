@@ -189,3 +189,45 @@ func TestCompressedAndBadInputs(t *testing.T) {
 		t.Errorf("missing file: %+v", got)
 	}
 }
+
+// FuzzDecode feeds arbitrary bytes through the whole read path: compression
+// sniffing, format detection and the chosen decoder.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"id_str":"1","created_at":"Tue Feb 28 17:37:00 +0000 2017","text":"down"}`,
+		`{"data":[{"id":"1","text":"x","created_at":"2021-01-01T00:00:00Z"}],"includes":{}}`,
+		`{"did":"did:plc:a","time_us":1,"kind":"commit","commit":{"operation":"delete","collection":"app.bsky.feed.post","rkey":"r"}}`,
+		`{"hits":[{"objectID":"1","created_at_i":1,"author":"pg","title":"t"}]}`,
+		`{"kind":"Listing","data":{"children":[]}}`,
+		"id,text,created_at\n1,hello,2017-02-28\n",
+		"window.YTD.tweets.part0 = [{\"tweet\":{\"id_str\":\"1\"}}]",
+		"\x1f\x8b\x08\x00",
+		"\xff\xfe{\x00}\x00",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Add(gz([]byte(`[{"id":"1","uri":"https://m.example/s/1","created_at":"2025-01-01T00:00:00Z","content":"<p>x</p>","account":{"acct":"a"}}]`)))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		items, _, closeAll, err := Decode(bytes.NewReader(in), Options{})
+		if err != nil {
+			return
+		}
+		defer closeAll()
+		for it := range items {
+			n := 0
+			for _, set := range []bool{it.Post != nil, it.Delete != nil, it.Err != nil} {
+				if set {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("item %+v: %d of Post, Delete, Err set", it, n)
+			}
+			if it.Post != nil {
+				if err := it.Post.Validate(); err != nil {
+					t.Fatalf("invalid post: %v", err)
+				}
+			}
+		}
+	})
+}
