@@ -91,6 +91,10 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		if *idsOnly || *asJSON {
 			footer = e.stderr
 		}
+		if res.Total == 0 {
+			fmt.Fprintf(footer, "no posts match (%s)\n", res.Took.Round(100*time.Microsecond))
+			return nil
+		}
 		fmt.Fprintf(footer, "%s of %s posts (%s)\n", thousands(int64(printed)), thousands(int64(res.Total)), res.Took.Round(100*time.Microsecond))
 		if res.Next != "" && !*all {
 			fmt.Fprintf(footer, "next page: --after %s\n", res.Next)

@@ -231,3 +231,25 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// The compat-mode copy of a tweet has its text cut short; the extended copy
+// has it whole. Whichever is imported first, the full text is current.
+func TestTruncatedCopyNeverWins(t *testing.T) {
+	compat := testdata.Path(t, "twitter-v1", "python-twitter_extended_tweet_in_compat_mode.json")
+	full := testdata.Path(t, "twitter-v1", "python-twitter_extended_tweet_in_extended_mode.json")
+	for _, order := range [][]string{{compat, full}, {full, compat}} {
+		s := openStore(t)
+		for _, f := range order {
+			if _, err := Import(context.Background(), s, []string{f}, Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := s.Get(context.Background(), "twitter:782737772490600448")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(p.Text, "…") || p.Revision != 0 {
+			t.Errorf("order %v: current text %q (revision %d)", order, p.Text, p.Revision)
+		}
+	}
+}

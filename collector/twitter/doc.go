@@ -29,6 +29,12 @@
 //     or the same page's data) with RepostOf set; when the original is absent
 //     the retweet's own "RT @…" text stays. Archive retweets only have the
 //     "RT @…" text and get no RepostOf. t.co links in the text are kept.
+//   - A v1.1 copy whose text the API truncated (truncated:true and no full
+//     text, as compat-mode responses are) gets Revision -1, so any full copy
+//     of the same tweet supersedes it in the archive.
+//   - Embedded tweets are posts too: after a v1.1 tweet come its
+//     retweeted_status and quoted_status; after a v2 page's data come the
+//     tweets of includes.tweets that are not in data.
 //   - ReplyTo, QuoteOf, RepostOf are "twitter:<id>" (v1.1
 //     in_reply_to_status_id_str, quoted_status_id_str, retweeted_status; v2
 //     referenced_tweets replied_to/quoted/retweeted). A v2 reference to an

@@ -243,6 +243,13 @@ func v1Post(tw *gotwitter.Tweet) (*post.Post, error) {
 		quoted = v1ID("", tw.QuotedStatusID)
 	}
 	p.QuoteOf = relID(quoted)
+	if tw.Truncated && (tw.ExtendedTweet == nil || tw.ExtendedTweet.FullText == "") && tw.FullText == "" {
+		// A compat-mode copy whose text the API cut short ("…"). It ranks
+		// below any full copy of the same tweet, so the full text becomes
+		// current whichever is imported first, and the cut one is kept as
+		// an earlier version.
+		p.Revision = -1
+	}
 	addV1Entities(p, tw, id)
 	if orig := tw.RetweetedStatus; orig != nil {
 		origID := v1ID(orig.IDStr, orig.ID)

@@ -15,7 +15,7 @@ func TestDecodeV1Files(t *testing.T) {
 			{idx: 0, line: 1, id: "twitter:782737772490600448", url: "https://twitter.com/notinourselves/status/782737772490600448",
 				author: post.Author{ID: "4012966701", Handle: "notinourselves", Name: "notinourselves", URL: "https://twitter.com/notinourselves"},
 				text:   "has more details about these changes.  Thanks for making more expressive!writing requirements to python_twitt pytho… https://t.co/et3OTOxWSa",
-				lang:   "en", created: "2016-10-03T00:23:22Z", collected: "", edited: "", revision: 0,
+				lang:   "en", created: "2016-10-03T00:23:22Z", collected: "", edited: "", revision: -1, // truncated copy
 				replyTo: "", quoteOf: "", repostOf: "",
 				metrics:  post.Metrics{Likes: 0, Reposts: 0, Replies: 0, Quotes: 0},
 				hashtags: nil, mentions: nil,
