@@ -17,6 +17,9 @@
 //     greater seq. SQLite runs one write transaction at a time (each is begun
 //     IMMEDIATE), so seq order is commit order, across processes too: a reader
 //     that has seen seq n has seen every change up to n.
+//   - Raw payloads are kept byte for byte; from 128 bytes on they are stored
+//     zstd-compressed (a third of the size for X/Twitter JSON) and
+//     decompressed on read, so callers only ever see the payload itself.
 //   - Times are stored as UTC text "2006-01-02T15:04:05.000Z" so they sort and
 //     read well in the sqlite3 shell.
 //

@@ -30,7 +30,9 @@ const postColumns = `id, source, native_id, seq, url, author_id, author_handle, 
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanPost(r scanner, withRaw bool) (Stored, error) {
+// scanPost reads a row of postColumns; with unpack, the raw column follows
+// and is decompressed with it.
+func scanPost(r scanner, unpack func([]byte) ([]byte, error)) (Stored, error) {
 	var (
 		s                                      Stored
 		p                                      = &s.Post
@@ -42,11 +44,18 @@ func scanPost(r scanner, withRaw bool) (Stored, error) {
 		&p.Text, &p.Lang, &created, &collected, &edited, &p.Revision, &p.ReplyTo, &p.QuoteOf, &p.RepostOf,
 		&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes,
 		&hashtags, &mentions, &links, &media, &deleted, &firstSeen, &updated}
-	if withRaw {
+	if unpack != nil {
 		dest = append(dest, &p.Raw)
 	}
 	if err := r.Scan(dest...); err != nil {
 		return s, err
+	}
+	if unpack != nil {
+		raw, err := unpack(p.Raw)
+		if err != nil {
+			return s, fmt.Errorf("post %s: %w", p.ID, err)
+		}
+		p.Raw = raw
 	}
 	p.CreatedAt, p.CollectedAt, p.EditedAt = parseTime(created), parseTime(collected), parseNullTime(edited)
 	s.DeletedAt, s.FirstSeenAt, s.UpdatedAt = parseNullTime(deleted), parseTime(firstSeen), parseTime(updated)
@@ -66,7 +75,7 @@ func scanPost(r scanner, withRaw bool) (Stored, error) {
 // Get returns one post with its raw payload.
 func (s *Store) Get(ctx context.Context, id string) (Stored, error) {
 	row := s.db.QueryRowContext(ctx, "SELECT "+postColumns+", raw FROM posts WHERE id = ?", id)
-	p, err := scanPost(row, true)
+	p, err := scanPost(row, s.codec.unpack)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("post %s: %w", id, ErrNotFound)
 	}
@@ -91,7 +100,7 @@ func (s *Store) GetMany(ctx context.Context, ids []string) ([]Stored, error) {
 			return nil, fmt.Errorf("store: get posts: %w", err)
 		}
 		for rows.Next() {
-			p, err := scanPost(rows, false)
+			p, err := scanPost(rows, nil)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("store: get posts: %w", err)
@@ -123,7 +132,7 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]Stored, 
 	defer rows.Close()
 	var out []Stored
 	for rows.Next() {
-		p, err := scanPost(rows, false)
+		p, err := scanPost(rows, nil)
 		if err != nil {
 			return nil, fmt.Errorf("store: changes after %d: %w", after, err)
 		}
@@ -168,6 +177,10 @@ func (s *Store) Versions(ctx context.Context, id string) ([]Version, error) {
 		var edited sql.NullString
 		var seen string
 		if err := rows.Scan(&v.Revision, &edited, &v.Text, &v.URL, &seen, &v.Raw); err != nil {
+			return nil, fmt.Errorf("store: versions of %s: %w", id, err)
+		}
+		var err error
+		if v.Raw, err = s.codec.unpack(v.Raw); err != nil {
 			return nil, fmt.Errorf("store: versions of %s: %w", id, err)
 		}
 		v.EditedAt, v.SeenAt = parseNullTime(edited), parseTime(seen)

@@ -143,7 +143,7 @@ func (s *Store) Scan(ctx context.Context, fn func(Stored) error) error {
 		}
 		var page []Stored
 		for rows.Next() {
-			p, err := scanPost(rows, false)
+			p, err := scanPost(rows, nil)
 			if err != nil {
 				rows.Close()
 				return fmt.Errorf("store: scan: %w", err)

@@ -19,9 +19,10 @@ var ErrNotFound = errors.New("not in the archive")
 // Store is the archive. It is safe for concurrent use, and several processes
 // may open the same file.
 type Store struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
+	db    *sql.DB
+	path  string
+	now   func() time.Time
+	codec codec
 }
 
 // Option configures Open.
@@ -45,16 +46,21 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: time.Now}
+	c, err := newCodec()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	s := &Store{db: db, path: path, now: time.Now, codec: c}
 	for _, o := range opts {
 		o(s)
 	}
 	if err := s.check(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	if err := migrate(ctx, db); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	return s, nil
@@ -82,7 +88,10 @@ func (s *Store) check(ctx context.Context) error {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the archive.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.codec.close()
+	return s.db.Close()
+}
 
 const timeLayout = "2006-01-02T15:04:05.000Z"
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -220,5 +221,34 @@ func TestRuns(t *testing.T) {
 	runs, err := s.Runs(ctx, 5)
 	if err != nil || len(runs) != 1 || runs[0].New != 2 || runs[0].FirstErrors[0] != "a.jsonl:2: bad" || runs[0].Finished.IsZero() {
 		t.Fatalf("runs %+v %v", runs, err)
+	}
+}
+
+// Large payloads are stored compressed and read back byte for byte; small
+// ones are stored as they are.
+func TestRawCompressed(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	big := mk("1", "x", 0)
+	big.Raw = []byte(`{"text":"` + strings.Repeat("the S3 outage ", 400) + `"}`)
+	small := mk("2", "y", 0)
+	write(t, s, Batch{Posts: []post.Post{big, small}})
+	for _, p := range []post.Post{big, small} {
+		g, err := s.Get(ctx, p.ID)
+		if err != nil || string(g.Raw) != string(p.Raw) {
+			t.Errorf("%s: raw not read back: %v", p.ID, err)
+		}
+	}
+	var n int
+	if err := s.db.QueryRow("SELECT length(raw) FROM posts WHERE id = 'twitter:1'").Scan(&n); err != nil || n*5 > len(big.Raw) {
+		t.Errorf("stored %d bytes for a %d-byte payload", n, len(big.Raw))
+	}
+	// An edit keeps the compressed old payload as a version, readable.
+	edit := big
+	edit.Text, edit.Revision = "edited", 1
+	write(t, s, Batch{Posts: []post.Post{edit}})
+	vs, err := s.Versions(ctx, big.ID)
+	if err != nil || len(vs) != 1 || string(vs[0].Raw) != string(big.Raw) {
+		t.Errorf("version raw: %v", err)
 	}
 }

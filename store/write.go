@@ -59,6 +59,7 @@ func (s *Store) Write(ctx context.Context, b Batch) ([]Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer w.close()
 	out := make([]Outcome, 0, len(b.Posts)+len(b.Deletes))
 	for i := range b.Posts {
 		o, err := w.upsert(&b.Posts[i])
@@ -81,18 +82,59 @@ func (s *Store) Write(ctx context.Context, b Batch) ([]Outcome, error) {
 }
 
 type writer struct {
-	ctx context.Context
-	tx  *sql.Tx
-	seq int64
-	now string
+	ctx    context.Context
+	tx     *sql.Tx
+	seq    int64
+	now    string
+	pack   func([]byte) []byte
+	unpack func([]byte) ([]byte, error)
+	stmts  map[string]*sql.Stmt // prepared once per transaction
+	// anyDeletions is false when no deletion notice is stored, so inserts
+	// need not look one up.
+	anyDeletions bool
 }
 
 func (s *Store) newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	w := &writer{ctx: ctx, tx: tx, now: fmtTime(s.now())}
-	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM posts").Scan(&w.seq); err != nil {
+	w := &writer{ctx: ctx, tx: tx, now: fmtTime(s.now()), pack: s.codec.pack, unpack: s.codec.unpack, stmts: map[string]*sql.Stmt{}}
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0), EXISTS (SELECT 1 FROM deletions) FROM posts").Scan(&w.seq, &w.anyDeletions); err != nil {
 		return nil, fmt.Errorf("store: read sequence: %w", err)
 	}
 	return w, nil
+}
+
+func (w *writer) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(w.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *writer) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+func (w *writer) queryRow(query string, args ...any) *sql.Row {
+	st, err := w.stmt(query)
+	if err != nil {
+		// A statement that does not prepare fails the same way when run.
+		return w.queryRow(query, args...)
+	}
+	return st.QueryRowContext(w.ctx, args...)
+}
+
+func (w *writer) exec(query string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(w.ctx, args...)
 }
 
 func (w *writer) nextSeq() int64 { w.seq++; return w.seq }
@@ -112,8 +154,8 @@ func (w *writer) upsert(p *post.Post) (Outcome, error) {
 	if p.CollectedAt.IsZero() {
 		p.CollectedAt = parseTime(w.now)
 	}
-	row := w.tx.QueryRowContext(w.ctx, "SELECT "+postColumns+", raw FROM posts WHERE id = ?", p.ID)
-	cur, err := scanPost(row, true)
+	row := w.queryRow("SELECT "+postColumns+", raw FROM posts WHERE id = ?", p.ID)
+	cur, err := scanPost(row, w.unpack)
 	if errors.Is(err, sql.ErrNoRows) {
 		return w.insert(p)
 	}
@@ -130,7 +172,7 @@ func (w *writer) upsert(p *post.Post) (Outcome, error) {
 		// Same revision, other text: a source without revision numbers. If
 		// the incoming text is a version we already replaced, it is stale.
 		var n int
-		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM post_versions WHERE post_id = ? AND text = ?", p.ID, p.Text).Scan(&n); err != nil {
+		if err := w.queryRow("SELECT COUNT(*) FROM post_versions WHERE post_id = ? AND text = ?", p.ID, p.Text).Scan(&n); err != nil {
 			return Unchanged, err
 		}
 		if n > 0 {
@@ -202,31 +244,28 @@ func dominates(a, b post.Metrics) bool {
 // keepVersion stores an older version of a post unless it is already kept.
 func (w *writer) keepVersion(id string, rev int64, editedAt any, text, url string, raw []byte) (Outcome, error) {
 	var n int
-	if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM post_versions WHERE post_id = ? AND revision = ? AND text = ?", id, rev, text).Scan(&n); err != nil {
+	if err := w.queryRow("SELECT COUNT(*) FROM post_versions WHERE post_id = ? AND revision = ? AND text = ?", id, rev, text).Scan(&n); err != nil {
 		return Unchanged, err
 	}
 	if n > 0 {
 		return Unchanged, nil
 	}
-	if raw == nil {
-		raw = []byte{}
-	}
-	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO post_versions (post_id, revision, edited_at, text, url, seen_at, raw)
+	raw = w.pack(raw)
+	_, err := w.exec(`INSERT INTO post_versions (post_id, revision, edited_at, text, url, seen_at, raw)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, rev, editedAt, text, url, w.now, raw)
 	return Updated, err
 }
 
 func (w *writer) insert(p *post.Post) (Outcome, error) {
 	var deletedAt sql.NullString
-	err := w.tx.QueryRowContext(w.ctx, "SELECT deleted_at FROM deletions WHERE post_id = ?", p.ID).Scan(&deletedAt)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return Unchanged, err
+	if w.anyDeletions {
+		err := w.queryRow("SELECT deleted_at FROM deletions WHERE post_id = ?", p.ID).Scan(&deletedAt)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return Unchanged, err
+		}
 	}
-	raw := p.Raw
-	if raw == nil {
-		raw = []byte{}
-	}
-	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO posts (id, source, native_id, seq, url,
+	raw := w.pack(p.Raw)
+	_, err := w.exec(`INSERT INTO posts (id, source, native_id, seq, url,
 		author_id, author_handle, author_name, author_url, text, lang, created_at, collected_at, edited_at, revision,
 		reply_to, quote_of, repost_of, likes, reposts, replies, quotes, hashtags, mentions, links, media,
 		deleted_at, first_seen_at, updated_at, raw)
@@ -246,10 +285,7 @@ func (w *writer) insert(p *post.Post) (Outcome, error) {
 // update replaces the current version of a post; bumpSeq when the index must
 // see the change.
 func (w *writer) update(p *post.Post, bumpSeq bool) error {
-	raw := p.Raw
-	if raw == nil {
-		raw = []byte{}
-	}
+	raw := w.pack(p.Raw)
 	seqExpr := "seq"
 	args := []any{}
 	if bumpSeq {
@@ -261,7 +297,7 @@ func (w *writer) update(p *post.Post, bumpSeq bool) error {
 		p.Metrics.Likes, p.Metrics.Reposts, p.Metrics.Replies, p.Metrics.Quotes,
 		jsonList(p.Hashtags), jsonList(p.Mentions), jsonList(p.Links), jsonList(p.Media),
 		fmtTime(p.CollectedAt), w.now, raw, p.ID)
-	_, err := w.tx.ExecContext(w.ctx, `UPDATE posts SET seq = `+seqExpr+`, url = ?, author_id = ?, author_handle = ?,
+	_, err := w.exec(`UPDATE posts SET seq = `+seqExpr+`, url = ?, author_id = ?, author_handle = ?,
 		author_name = ?, author_url = ?, text = ?, lang = ?, edited_at = ?, revision = ?,
 		reply_to = ?, quote_of = ?, repost_of = ?, likes = ?, reposts = ?, replies = ?, quotes = ?,
 		hashtags = ?, mentions = ?, links = ?, media = ?, collected_at = ?, updated_at = ?, raw = ?
@@ -277,13 +313,14 @@ func (w *writer) markDeleted(d post.Ref) (Outcome, error) {
 	if !d.At.IsZero() {
 		at = fmtTime(d.At)
 	}
-	res, err := w.tx.ExecContext(w.ctx, `INSERT INTO deletions (post_id, deleted_at, seen_at) VALUES (?, ?, ?)
+	res, err := w.exec(`INSERT INTO deletions (post_id, deleted_at, seen_at) VALUES (?, ?, ?)
 		ON CONFLICT (post_id) DO NOTHING`, d.ID, at, w.now)
 	if err != nil {
 		return Unchanged, err
 	}
 	fresh, _ := res.RowsAffected()
-	res, err = w.tx.ExecContext(w.ctx, "UPDATE posts SET deleted_at = ?, seq = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+	w.anyDeletions = true
+	res, err = w.exec("UPDATE posts SET deleted_at = ?, seq = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
 		at, w.seq+1, w.now, d.ID)
 	if err != nil {
 		return Unchanged, err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 
 	"github.com/aftershock/aftershock/bench"
@@ -23,6 +24,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	corpus := fs.String("corpus", filepath.Join("..", "shared", "data"), "folder of real posts the corpus is replayed from")
 	tmp := fs.String("tmp", "", "folder for the throw-away archives (default: the system's temporary folder)")
 	child := fs.String("child", "", "(internal) run one variant in this process and print its result as JSON")
+	cpuprofile := fs.String("cpuprofile", "", "with -child: write a CPU profile of the run to this file")
 	if _, err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -36,6 +38,17 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
 		r, err := bench.RunImport(ctx, *child, dir, seed, *n)
 		if err != nil {
 			return err

@@ -13,6 +13,8 @@
 package main
 
 import (
+	"github.com/aftershock/aftershock/archive"
+
 	"context"
 	"errors"
 	"flag"
@@ -43,6 +45,7 @@ func commands() []command {
 	return []command{
 		{"import", "[flags] FILE…", "read collected posts (X/Twitter, twarc2, Mastodon, Bluesky, HN, Reddit, CSV; .gz/.zst; - for stdin)", runImport},
 		{"search", "[flags] QUERY", "search the archive", runSearch},
+		{"show", "[--raw] ID…", "one post in full: counts, relations, earlier versions, raw payload", runShow},
 		{"stats", "", "what the archive holds", runStats},
 		{"reindex", "", "rebuild the search index from the archive", runReindex},
 		{"check", "", "compare the search index with the archive", runCheck},
@@ -125,6 +128,9 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nRun 'aftershock COMMAND -h' for a command's flags.\n")
 }
+
+// archivePath is the archive file of the data directory.
+func archivePath(e *env) string { return filepath.Join(e.dataDir, archive.StoreFile) }
 
 func dataDir(flagValue string) string {
 	if flagValue != "" {

@@ -194,3 +194,24 @@ func TestDamagedIndex(t *testing.T) {
 		t.Errorf("check after reindex: %s", out)
 	}
 }
+
+func TestShow(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	f := testdata.Path(t, "twitter-v2", "twarc-csv_edited_after.jsonl")
+	g := testdata.Path(t, "twitter-v2", "twarc-csv_edited_before.jsonl")
+	if code, out, errOut := cli(t, "", "--data", data, "import", f, g); code != 0 {
+		t.Fatalf("import: %s%s", out, errOut)
+	}
+	code, out, _ := cli(t, "", "--data", data, "show", "twitter:1576994746135764992")
+	if code != 0 || !strings.Contains(out, "hey :)") || !strings.Contains(out, "earlier version (revision 0") || !strings.Contains(out, "i miss y’all") {
+		t.Errorf("show: %d\n%s", code, out)
+	}
+	code, out, _ = cli(t, "", "--data", data, "show", "--raw", "twitter:1576994746135764992")
+	var m map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &m) != nil || m["id"] != "1576994789110992896" {
+		t.Errorf("show --raw: %d %q", code, out)
+	}
+	if code, _, errOut := cli(t, "", "--data", data, "show", "twitter:1"); code == 0 || !strings.Contains(errOut, "not in the archive") {
+		t.Errorf("missing post: %d %s", code, errOut)
+	}
+}
