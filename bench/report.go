@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // Median returns the median of xs (0 for none).
@@ -19,46 +20,171 @@ func Median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// PrintImport writes the medians of ours and the baseline side by side, with
-// their ratio (ours / baseline; above 1 is better for rates, worse for costs).
-func PrintImport(w io.Writer, results []ImportResult) {
-	by := map[string][]ImportResult{}
-	for _, r := range results {
-		by[r.Variant] = append(by[r.Variant], r)
-	}
-	med := func(v string, f func(ImportResult) float64) float64 {
-		var xs []float64
-		for _, r := range by[v] {
-			xs = append(xs, f(r))
+// SizeReport is everything measured at one corpus size.
+type SizeReport struct {
+	Posts   int            `json:"posts"`
+	Builds  []BuildMeasure `json:"builds"`  // one per engine per run
+	Queries []QueryMeasure `json:"queries"` // latencies of all runs merged per engine and query
+	Opens   []OpenMeasure  `json:"opens"`   // one per engine per run
+}
+
+// AddQueries merges the latencies of one run into the report.
+func (r *SizeReport) AddQueries(ms []QueryMeasure) {
+	for _, m := range ms {
+		i := slices.IndexFunc(r.Queries, func(q QueryMeasure) bool { return q.Engine == m.Engine && q.Query == m.Query })
+		if i < 0 {
+			r.Queries = append(r.Queries, m)
+			continue
 		}
-		return Median(xs)
+		r.Queries[i].Millis = append(r.Queries[i].Millis, m.Millis...)
+		r.Queries[i].Hits = m.Hits
 	}
-	n := 0
-	if len(results) > 0 {
-		n = results[0].Posts
+}
+
+// Print writes the report: import figures (median and p95 over runs), then
+// each query's latency (p50 and p95 over all repetitions of all runs) per
+// engine, with ours divided by each baseline.
+func Print(w io.Writer, engines []string, sizes []SizeReport) {
+	for _, r := range sizes {
+		fmt.Fprintf(w, "\n## %s posts\n\n", thousands(r.Posts))
+		printBuilds(w, engines, r)
+		printQueries(w, engines, r)
 	}
-	fmt.Fprintf(w, "import of %d replayed posts, median of %d runs each, batches of %d\n\n", n, len(by[Ours]), BatchSize)
-	fmt.Fprintf(w, "%-28s %14s %14s %8s\n", "", Ours, Stock, "ratio")
+	if len(sizes) > 1 {
+		printGrowth(w, engines[0], sizes)
+	}
+}
+
+func printBuilds(w io.Writer, engines []string, r SizeReport) {
+	runs := 0
+	for _, b := range r.Builds {
+		if b.Engine == engines[0] {
+			runs++
+		}
+	}
+	fmt.Fprintf(w, "Import, %d run(s) per engine: median (p95)\n\n", runs)
+	header(w, "", engines)
 	rows := []struct {
 		name string
-		f    func(ImportResult) float64
+		f    func(BuildMeasure) float64
 	}{
-		{"posts/s to stored", func(r ImportResult) float64 { return rate(r.Posts, r.StoredSecs) }},
-		{"posts/s to searchable", func(r ImportResult) float64 { return rate(r.Posts, r.SearchableSecs) }},
-		{"CPU seconds per 1,000 posts", func(r ImportResult) float64 { return r.CPUSecs * 1000 / float64(max(r.Posts, 1)) }},
-		{"peak RSS (MiB)", func(r ImportResult) float64 { return float64(r.PeakRSS) / (1 << 20) }},
-		{"store bytes per post", func(r ImportResult) float64 { return float64(r.StoreBytes) / float64(max(r.Posts, 1)) }},
-		{"index bytes per post", func(r ImportResult) float64 { return float64(r.IndexBytes) / float64(max(r.Posts, 1)) }},
+		{"posts/s to stored", func(b BuildMeasure) float64 { return rate(b.Posts, b.StoredSecs) }},
+		{"posts/s to searchable", func(b BuildMeasure) float64 { return rate(b.Posts, b.SearchableSecs) }},
+		{"CPU s per 1,000 posts", func(b BuildMeasure) float64 { return b.CPUSecs * 1000 / float64(max(b.Posts, 1)) }},
+		{"peak RSS building (MiB)", func(b BuildMeasure) float64 { return float64(b.PeakRSS) / (1 << 20) }},
+		{"store bytes/post", func(b BuildMeasure) float64 { return float64(b.StoreBytes) / float64(max(b.Posts, 1)) }},
+		{"index bytes/post", func(b BuildMeasure) float64 { return float64(b.IndexBytes) / float64(max(b.Posts, 1)) }},
+		{"store+index bytes/post", func(b BuildMeasure) float64 { return float64(b.StoreBytes+b.IndexBytes) / float64(max(b.Posts, 1)) }},
 	}
 	for _, row := range rows {
-		a, b := med(Ours, row.f), med(Stock, row.f)
-		ratio := "—"
-		if a > 0 && b > 0 {
-			ratio = fmt.Sprintf("%.2f×", a/b)
+		var cells []string
+		var meds []float64
+		for _, e := range engines {
+			var xs []float64
+			for _, b := range r.Builds {
+				if b.Engine == e {
+					xs = append(xs, row.f(b))
+				}
+			}
+			meds = append(meds, Median(xs))
+			cells = append(cells, fmt.Sprintf("%s (%s)", num(Median(xs)), num(Percentile(xs, 95))))
 		}
-		fmt.Fprintf(w, "%-28s %14s %14s %8s\n", row.name, num(a), num(b), ratio)
+		line(w, row.name, cells, meds)
 	}
-	fmt.Fprintf(w, "\n(stock Bleve has no store: it keeps no raw payloads and cannot rebuild itself; '—' where a figure does not apply)\n")
+	var cells []string
+	var meds []float64
+	for _, e := range engines {
+		var xs []float64
+		for _, o := range r.Opens {
+			if o.Engine == e {
+				xs = append(xs, float64(o.PeakRSS)/(1<<20))
+			}
+		}
+		meds = append(meds, Median(xs))
+		cells = append(cells, fmt.Sprintf("%s (%s)", num(Median(xs)), num(Percentile(xs, 95))))
+	}
+	line(w, "peak RSS open+query (MiB)", cells, meds)
+	fmt.Fprintln(w)
+}
+
+func printQueries(w io.Writer, engines []string, r SizeReport) {
+	fmt.Fprintf(w, "Queries: milliseconds p50 / p95 over all repetitions; hits in brackets\n\n")
+	header(w, "", engines)
+	var names []string
+	for _, q := range r.Queries {
+		if !slices.Contains(names, q.Query) {
+			names = append(names, q.Query)
+		}
+	}
+	for _, name := range names {
+		var cells []string
+		var p95s []float64
+		for _, e := range engines {
+			i := slices.IndexFunc(r.Queries, func(q QueryMeasure) bool { return q.Engine == e && q.Query == name })
+			if i < 0 {
+				cells, p95s = append(cells, "—"), append(p95s, 0)
+				continue
+			}
+			q := r.Queries[i]
+			p95 := Percentile(q.Millis, 95)
+			p95s = append(p95s, p95)
+			cells = append(cells, fmt.Sprintf("%s / %s [%s]", ms(Percentile(q.Millis, 50)), ms(p95), thousands(q.Hits)))
+		}
+		line(w, name, cells, p95s)
+	}
+	fmt.Fprintln(w)
+}
+
+// printGrowth shows how ours grows with the archive: p95 of each query per size.
+func printGrowth(w io.Writer, ours string, sizes []SizeReport) {
+	fmt.Fprintf(w, "## How %s grows: query p95 (ms) per archive size\n\n%-28s", ours, "")
+	for _, s := range sizes {
+		fmt.Fprintf(w, " %12s", thousands(s.Posts))
+	}
+	fmt.Fprintln(w)
+	for _, q := range sizes[0].Queries {
+		if q.Engine != ours {
+			continue
+		}
+		fmt.Fprintf(w, "%-28s", q.Query)
+		for _, s := range sizes {
+			i := slices.IndexFunc(s.Queries, func(x QueryMeasure) bool { return x.Engine == ours && x.Query == q.Query })
+			if i < 0 {
+				fmt.Fprintf(w, " %12s", "—")
+				continue
+			}
+			fmt.Fprintf(w, " %12s", ms(Percentile(s.Queries[i].Millis, 95)))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func header(w io.Writer, first string, engines []string) {
+	fmt.Fprintf(w, "%-28s", first)
+	for _, e := range engines {
+		fmt.Fprintf(w, " %24s", e)
+	}
+	for _, e := range engines[1:] {
+		fmt.Fprintf(w, " %10s", "÷"+e)
+	}
+	fmt.Fprintf(w, "\n%s\n", strings.Repeat("-", 28+25*len(engines)+11*(len(engines)-1)))
+}
+
+// line writes a row: the cells, then ours (the first value) divided by each
+// baseline's value.
+func line(w io.Writer, name string, cells []string, vals []float64) {
+	fmt.Fprintf(w, "%-28s", name)
+	for _, c := range cells {
+		fmt.Fprintf(w, " %24s", c)
+	}
+	for _, v := range vals[1:] {
+		r := "—"
+		if vals[0] > 0 && v > 0 {
+			r = fmt.Sprintf("%.2f×", vals[0]/v)
+		}
+		fmt.Fprintf(w, " %10s", r)
+	}
+	fmt.Fprintln(w)
 }
 
 func rate(n int, secs float64) float64 {
@@ -77,4 +203,19 @@ func num(x float64) string {
 	default:
 		return fmt.Sprintf("%.2f", x)
 	}
+}
+
+func ms(x float64) string {
+	if x >= 100 {
+		return fmt.Sprintf("%.0f", x)
+	}
+	return fmt.Sprintf("%.1f", x)
+}
+
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

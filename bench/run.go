@@ -8,164 +8,176 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
-	"github.com/aftershock/aftershock/archive"
 	"github.com/aftershock/aftershock/post"
-	"github.com/aftershock/aftershock/store"
 )
 
-// Variants that RunImport knows.
-const (
-	Ours  = "aftershock"  // store + our index, the index tailing the store
-	Stock = "stock-bleve" // bleve.New with the default mapping, batches of 1,000
-)
+// BatchSize is the batch every engine writes in.
+const BatchSize = 1000
 
-// ImportResult is one measured import.
-type ImportResult struct {
-	Variant        string  `json:"variant"`
+// Engines returns the engines a benchmark compares: ours first, then the
+// baselines.
+func Engines() []Engine { return []Engine{Ours{}, StockBleve{}, FTS5{}} }
+
+// EngineByName finds an engine of Engines.
+func EngineByName(name string) (Engine, error) {
+	for _, e := range Engines() {
+		if e.Name() == name {
+			return e, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown engine %q", name)
+}
+
+// NewCorpus returns the corpus of n posts replayed from seed over three days
+// from the day before the S3 outage.
+func NewCorpus(seed []post.Post, n int) Corpus {
+	return Corpus{Seed: seed, N: n, Start: time.Date(2017, 2, 27, 0, 0, 0, 0, time.UTC), Span: 72 * time.Hour}
+}
+
+// BuildMeasure is one measured build.
+type BuildMeasure struct {
+	Engine         string  `json:"engine"`
 	Posts          int     `json:"posts"`
-	StoredSecs     float64 `json:"stored_secs"`     // until the last post was committed to the store (0 for Stock, which has none)
-	SearchableSecs float64 `json:"searchable_secs"` // until the last post was searchable
-	CPUSecs        float64 `json:"cpu_secs"`        // user + system CPU of the process during the import
-	PeakRSS        int64   `json:"peak_rss"`        // bytes, the process's high-water mark
+	StoredSecs     float64 `json:"stored_secs"`
+	SearchableSecs float64 `json:"searchable_secs"`
+	CPUSecs        float64 `json:"cpu_secs"`
+	PeakRSS        int64   `json:"peak_rss"`
 	StoreBytes     int64   `json:"store_bytes"`
 	IndexBytes     int64   `json:"index_bytes"`
 }
 
-// Corpus times: three days from the S3 outage on.
-var corpusStart = time.Date(2017, 2, 27, 0, 0, 0, 0, time.UTC)
-
-const corpusSpan = 72 * time.Hour
-
-// BatchSize is the batch both variants write in.
-const BatchSize = 1000
-
-// RunImport imports n replayed posts into a fresh directory dir with the
-// given variant and measures it.
-func RunImport(ctx context.Context, variant, dir string, seed []post.Post, n int) (ImportResult, error) {
-	r := ImportResult{Variant: variant, Posts: n}
+// Build builds the corpus with e into dir and measures it. Run it in a
+// process of its own so that PeakRSS and CPUSecs are the build's.
+func Build(ctx context.Context, e Engine, dir string, c Corpus) (BuildMeasure, error) {
+	m := BuildMeasure{Engine: e.Name(), Posts: c.N}
 	cpu0 := cpuSeconds()
-	var err error
-	switch variant {
-	case Ours:
-		err = runOurs(ctx, dir, seed, n, &r)
-	case Stock:
-		err = runStock(dir, seed, n, &r)
-	default:
-		err = fmt.Errorf("unknown variant %q", variant)
-	}
+	start := time.Now()
+	r, err := e.Build(ctx, dir, c)
 	if err != nil {
-		return r, fmt.Errorf("bench %s: %w", variant, err)
+		return m, fmt.Errorf("bench: build %s: %w", e.Name(), err)
 	}
-	r.CPUSecs = cpuSeconds() - cpu0
-	r.PeakRSS = peakRSS()
-	return r, nil
+	m.SearchableSecs = time.Since(start).Seconds()
+	m.StoredSecs, m.StoreBytes, m.IndexBytes = r.StoredSecs, r.StoreBytes, r.IndexBytes
+	m.CPUSecs = cpuSeconds() - cpu0
+	m.PeakRSS = peakRSS()
+	return m, nil
 }
 
-func runOurs(ctx context.Context, dir string, seed []post.Post, n int, r *ImportResult) error {
-	a, err := archive.Open(ctx, dir, nil)
-	if err != nil {
-		return err
+// QueryMeasure is the latencies of one query on one engine.
+type QueryMeasure struct {
+	Engine string    `json:"engine"`
+	Query  string    `json:"query"`
+	Hits   int       `json:"hits"` // total hits (for histogram: the sum of buckets; facets: the source counts' sum)
+	Millis []float64 `json:"millis"`
+}
+
+// job is one timed call of the query suite.
+type job struct {
+	name string
+	run  func(ctx context.Context, s Searcher) (int, error)
+}
+
+// suite returns the timed calls: the ten queries, the histogram, the facets
+// and the deep page (prepared outside the timing).
+func suite(c Corpus) []job {
+	var jobs []job
+	for _, q := range Queries(c.Start, c.Span) {
+		jobs = append(jobs, job{q.Name, func(ctx context.Context, s Searcher) (int, error) {
+			n, _, err := s.Search(ctx, q)
+			return n, err
+		}})
 	}
-	defer a.Close()
-	if a.Index == nil {
-		return a.IndexErr
+	hq, width := HistogramQuery(c.Start, c.Span)
+	jobs = append(jobs, job{hq.Name, func(ctx context.Context, s Searcher) (int, error) {
+		b, err := s.Histogram(ctx, hq, width)
+		sum := 0
+		for _, n := range b {
+			sum += n
+		}
+		return sum, err
+	}})
+	fq := FacetQuery()
+	jobs = append(jobs, job{fq.Name, func(ctx context.Context, s Searcher) (int, error) {
+		f, err := s.Facets(ctx, fq)
+		sum := 0
+		for _, n := range f["source"] {
+			sum += n
+		}
+		return sum, err
+	}})
+	return jobs
+}
+
+// RunQueries times the query suite on every searcher, reps times, the
+// engines taking turns on each query so that none runs on a cache the
+// others warmed for it.
+func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c Corpus, reps int) ([]QueryMeasure, error) {
+	var out []QueryMeasure
+	jobs := suite(c)
+	dq, page := DeepPageQuery()
+	prepared := make([]any, len(searchers))
+	for i, s := range searchers {
+		p, err := s.PreparePage(ctx, dq, page)
+		if err != nil {
+			return nil, fmt.Errorf("bench: %s: prepare deep page: %w", engines[i], err)
+		}
+		prepared[i] = p
 	}
-	start := time.Now()
-	stored := make(chan int64, 1)
-	indexed := make(chan error, 1)
-	go func() {
-		final := int64(-1)
-		for {
-			if _, err := a.CatchUp(ctx, nil); err != nil {
-				indexed <- err
-				return
-			}
-			if final < 0 {
-				select {
-				case final = <-stored:
-				default:
-					time.Sleep(20 * time.Millisecond)
+	jobs = append(jobs, job{dq.Name, nil})
+	for _, j := range jobs {
+		ms := make([]QueryMeasure, len(searchers))
+		for i := range searchers {
+			ms[i] = QueryMeasure{Engine: engines[i], Query: j.name}
+		}
+		for range reps {
+			for i, s := range searchers {
+				start := time.Now()
+				var n int
+				var err error
+				if j.run == nil {
+					var ids []string
+					ids, err = s.Page(ctx, dq, prepared[i])
+					n = len(ids)
+				} else {
+					n, err = j.run(ctx, s)
 				}
-				continue
-			}
-			seq, err := a.Index.LastSeq()
-			if err != nil || seq >= final {
-				indexed <- err
-				return
+				if err != nil {
+					return nil, fmt.Errorf("bench: %s: %s: %w", engines[i], j.name, err)
+				}
+				ms[i].Millis = append(ms[i].Millis, float64(time.Since(start).Microseconds())/1000)
+				ms[i].Hits = n
 			}
 		}
-	}()
-	var b store.Batch
-	for i := range n {
-		b.Posts = append(b.Posts, Replay(seed, i, n, corpusStart, corpusSpan))
-		if len(b.Posts) == BatchSize || i == n-1 {
-			if _, err := a.Store.Write(ctx, b); err != nil {
-				return err
-			}
-			b.Posts = b.Posts[:0]
-		}
+		out = append(out, ms...)
 	}
-	r.StoredSecs = time.Since(start).Seconds()
-	seq, err := a.Store.MaxSeq(ctx)
-	if err != nil {
-		return err
-	}
-	stored <- seq
-	if err := <-indexed; err != nil {
-		return err
-	}
-	r.SearchableSecs = time.Since(start).Seconds()
-	if err := a.Store.Checkpoint(ctx); err != nil {
-		return err
-	}
-	r.StoreBytes = dirSize(dir, func(p string) bool { return strings.HasPrefix(filepath.Base(p), archive.StoreFile) })
-	r.IndexBytes = dirSize(filepath.Join(dir, archive.IndexDir), nil)
-	return nil
+	return out, nil
 }
 
-// stockDoc is what the baseline indexes: the fields a search needs.
-type stockDoc struct {
-	Text     string    `json:"text"`
-	Author   string    `json:"author"`
-	Source   string    `json:"source"`
-	Lang     string    `json:"lang"`
-	Created  time.Time `json:"created"`
-	Hashtags []string  `json:"hashtags"`
+// OpenMeasure is the peak memory of a process that opened an engine's
+// archive and ran the query suite once.
+type OpenMeasure struct {
+	Engine  string `json:"engine"`
+	PeakRSS int64  `json:"peak_rss"`
 }
 
-func runStock(dir string, seed []post.Post, n int, r *ImportResult) error {
-	path := filepath.Join(dir, "stock.bleve")
-	ix, err := bleve.New(path, bleve.NewIndexMapping())
+// OpenAndQuery opens e's archive in dir, runs the suite once and reports the
+// process's peak RSS. Run it in a process of its own.
+func OpenAndQuery(ctx context.Context, e Engine, dir string, c Corpus) (OpenMeasure, error) {
+	s, err := e.Open(ctx, dir)
 	if err != nil {
-		return err
+		return OpenMeasure{}, err
 	}
-	start := time.Now()
-	b := ix.NewBatch()
-	for i := range n {
-		p := Replay(seed, i, n, corpusStart, corpusSpan)
-		if err := b.Index(p.ID, stockDoc{p.Text, p.Author.Handle, p.Source, p.Lang, p.CreatedAt, p.Hashtags}); err != nil {
-			return err
-		}
-		if b.Size() == BatchSize || i == n-1 {
-			if err := ix.Batch(b); err != nil {
-				return err
-			}
-			b.Reset()
-		}
+	defer s.Close()
+	if _, err := RunQueries(ctx, []string{e.Name()}, []Searcher{s}, c, 1); err != nil {
+		return OpenMeasure{}, err
 	}
-	r.SearchableSecs = time.Since(start).Seconds()
-	if err := ix.Close(); err != nil {
-		return err
-	}
-	r.IndexBytes = dirSize(path, nil)
-	return nil
+	return OpenMeasure{Engine: e.Name(), PeakRSS: peakRSS()}, nil
 }
 
 func dirSize(dir string, keep func(string) bool) int64 {
@@ -205,4 +217,15 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// Percentile returns the p-th percentile (0–100, nearest rank) of xs.
+func Percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	k := int(float64(len(s))*p/100+0.999999) - 1
+	return s[max(0, min(k, len(s)-1))]
 }

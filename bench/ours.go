@@ -1,0 +1,182 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/index"
+	"github.com/aftershock/aftershock/store"
+)
+
+// Ours is Aftershock: the store (system of record) with the index tailing
+// it, as `aftershock import` runs them.
+type Ours struct{}
+
+// Name implements Engine.
+func (Ours) Name() string { return "aftershock" }
+
+// Build implements Engine: batches go to the store while the indexer tails
+// it in a second goroutine; Build returns when the index has caught up.
+func (Ours) Build(ctx context.Context, dir string, c Corpus) (BuildResult, error) {
+	var r BuildResult
+	a, err := archive.Open(ctx, dir, nil)
+	if err != nil {
+		return r, err
+	}
+	defer a.Close()
+	if a.Index == nil {
+		return r, a.IndexErr
+	}
+	start := time.Now()
+	stored := make(chan int64, 1)
+	indexed := make(chan error, 1)
+	go func() {
+		final := int64(-1)
+		for {
+			if _, err := a.CatchUp(ctx, nil); err != nil {
+				indexed <- err
+				return
+			}
+			if final < 0 {
+				select {
+				case final = <-stored:
+				case <-time.After(20 * time.Millisecond):
+				}
+				continue
+			}
+			seq, err := a.Index.LastSeq()
+			if err != nil || seq >= final {
+				indexed <- err
+				return
+			}
+		}
+	}()
+	var b store.Batch
+	for i := range c.N {
+		b.Posts = append(b.Posts, c.Post(i))
+		if len(b.Posts) == BatchSize || i == c.N-1 {
+			if _, err := a.Store.Write(ctx, b); err != nil {
+				return r, err
+			}
+			b.Posts = b.Posts[:0]
+		}
+	}
+	r.StoredSecs = time.Since(start).Seconds()
+	seq, err := a.Store.MaxSeq(ctx)
+	if err != nil {
+		return r, err
+	}
+	stored <- seq
+	if err := <-indexed; err != nil {
+		return r, err
+	}
+	if err := a.Store.Checkpoint(ctx); err != nil {
+		return r, err
+	}
+	r.StoreBytes = dirSize(dir, func(p string) bool { return strings.HasPrefix(filepath.Base(p), archive.StoreFile) })
+	r.IndexBytes = dirSize(filepath.Join(dir, archive.IndexDir), nil)
+	return r, nil
+}
+
+// Open implements Engine.
+func (Ours) Open(ctx context.Context, dir string) (Searcher, error) {
+	a, err := archive.Open(ctx, dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	if a.Index == nil {
+		a.Close()
+		return nil, a.IndexErr
+	}
+	return oursSearcher{a}, nil
+}
+
+type oursSearcher struct{ a *archive.Archive }
+
+func (s oursSearcher) query(q Query) index.Query {
+	iq := index.Query{Text: q.Ours, From: q.From, To: q.To, Size: q.Size, Sort: index.Relevance}
+	if q.Sort == ByTime {
+		iq.Sort = index.Newest
+	}
+	return iq
+}
+
+// Search loads the posts of the page from the store too, as a search page does.
+func (s oursSearcher) Search(ctx context.Context, q Query) (int, []string, error) {
+	res, err := s.a.Search(ctx, s.query(q))
+	if err != nil {
+		return 0, nil, err
+	}
+	ids := make([]string, len(res.Posts))
+	for i, p := range res.Posts {
+		ids[i] = p.ID
+	}
+	return int(res.Total), ids, nil
+}
+
+func (s oursSearcher) Histogram(ctx context.Context, q Query, width time.Duration) ([]int, error) {
+	iq := s.query(q)
+	iq.Size, iq.Histogram = -1, width
+	res, err := s.a.Index.Search(ctx, iq)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(res.Histogram))
+	for i, b := range res.Histogram {
+		out[i] = int(b.Count)
+	}
+	return out, nil
+}
+
+func (s oursSearcher) Facets(ctx context.Context, q Query) (map[string]map[string]int, error) {
+	iq := s.query(q)
+	iq.Facets = true
+	res, err := s.a.Index.Search(ctx, iq)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]int{}
+	for name, fs := range res.Facets {
+		out[name] = map[string]int{}
+		for _, f := range fs {
+			out[name][f.Value] = int(f.Count)
+		}
+	}
+	return out, nil
+}
+
+// PreparePage walks the cursors up to the page, as a user paging would.
+func (s oursSearcher) PreparePage(ctx context.Context, q Query, page int) (any, error) {
+	iq := s.query(q)
+	for range page {
+		res, err := s.a.Index.Search(ctx, iq)
+		if err != nil {
+			return nil, err
+		}
+		if res.Next == "" {
+			return nil, fmt.Errorf("fewer than %d pages", page)
+		}
+		iq.After = res.Next
+	}
+	return iq.After, nil
+}
+
+func (s oursSearcher) Page(ctx context.Context, q Query, prepared any) ([]string, error) {
+	iq := s.query(q)
+	iq.After = prepared.(string)
+	res, err := s.a.Search(ctx, iq)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Posts))
+	for i, p := range res.Posts {
+		ids[i] = p.ID
+	}
+	return ids, nil
+}
+
+func (s oursSearcher) Close() error { return s.a.Close() }
