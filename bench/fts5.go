@@ -41,27 +41,19 @@ CREATE INDEX posts_author ON posts(author, created);
 CREATE VIRTUAL TABLE fts USING fts5(text, hashtags, content='posts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 `
 
-// fts5Trigger keeps fts in step with posts (the triggers of the FTS5
-// documentation for an external-content table).
-const fts5Trigger = `
-CREATE TRIGGER posts_ai AFTER INSERT ON posts BEGIN
-	INSERT INTO fts(rowid, text, hashtags) VALUES (new.rowid, new.text, new.hashtags);
-END;
-CREATE TRIGGER posts_ad AFTER DELETE ON posts BEGIN
-	INSERT INTO fts(fts, rowid, text, hashtags) VALUES ('delete', old.rowid, old.text, old.hashtags);
-END;
-CREATE TRIGGER posts_au AFTER UPDATE ON posts BEGIN
-	INSERT INTO fts(fts, rowid, text, hashtags) VALUES ('delete', old.rowid, old.text, old.hashtags);
-	INSERT INTO fts(rowid, text, hashtags) VALUES (new.rowid, new.text, new.hashtags);
-END;
-`
-
-var useTriggers = false
-
 // FTS5 is the baseline a user would build on SQLite: one database file
 // with the posts and an FTS5 full-text index over them (see fts5Schema),
 // written through modernc.org/sqlite in WAL mode with synchronous=NORMAL,
 // one transaction per batch of [BatchSize], and queried with plain SQL.
+//
+// Each post goes into posts and then into fts by explicit prepared
+// statements, not by the AFTER INSERT/UPDATE/DELETE triggers the FTS5
+// documentation shows for external-content tables: measured on 100,000
+// posts replayed from the seed, the triggers made the build 1.5–1.7× slower
+// (6.1–6.8 s against 3.9–4.2 s), for the same file size.
+//
+// The corpus repeats some ids (the seed holds versions of edited posts), so
+// the insert is an upsert and the last version wins, as in Bleve.
 type FTS5 struct{}
 
 var _ Engine = FTS5{}
@@ -95,11 +87,7 @@ func (FTS5) Build(ctx context.Context, dir string, corpus Corpus) (BuildResult, 
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	schema := fts5Schema
-	if useTriggers {
-		schema += fts5Trigger
-	}
-	if _, err := db.ExecContext(ctx, schema); err != nil {
+	if _, err := db.ExecContext(ctx, fts5Schema); err != nil {
 		return r, fmt.Errorf("sqlite-fts5: create schema (is FTS5 compiled in?): %w", err)
 	}
 	start := time.Now()
@@ -128,23 +116,7 @@ func fts5Batch(ctx context.Context, db *sql.DB, corpus Corpus, lo, hi int) error
 		return err
 	}
 	defer tx.Rollback()
-	if useTriggers {
-		up, err := tx.PrepareContext(ctx, `INSERT INTO posts(id, source, lang, author, created, text, hashtags) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(id) DO UPDATE SET source = excluded.source, lang = excluded.lang, author = excluded.author,
-			created = excluded.created, text = excluded.text, hashtags = excluded.hashtags`)
-		if err != nil {
-			return err
-		}
-		defer up.Close()
-		for i := lo; i < hi; i++ {
-			p := corpus.Post(i)
-			if _, err := up.ExecContext(ctx, p.ID, p.Source, p.Lang, p.Author.Handle, p.CreatedAt.Unix(), p.Text, fts5Tags(p.Hashtags)); err != nil {
-				return err
-			}
-		}
-		return tx.Commit()
-	}
-	var st [6]*sql.Stmt
+	var st [5]*sql.Stmt
 	for k, q := range []string{
 		"INSERT INTO posts(id, source, lang, author, created, text, hashtags) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
 		"INSERT INTO fts(rowid, text, hashtags) VALUES (?, ?, ?)",

@@ -96,8 +96,8 @@ type Results struct {
 // Hit is one matching post.
 type Hit struct {
 	ID      string
-	Score   float64 // relevance; 0 unless sorted by Relevance
-	Created time.Time
+	Score   float64   // relevance; 0 unless sorted by Relevance
+	Created time.Time // when sorted by time (Newest, Oldest) or with a histogram; zero otherwise
 }
 
 // FacetCount is how many hits have one value of a facet field.
@@ -153,17 +153,25 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	case size < 0:
 		size = 0
 	}
-	order := sortOrder(q.Sort)
+	order := sortOrder(q.Sort, q.Histogram > 0)
+	if size == 0 {
+		// Counts only: sort by nothing Bleve must look up per hit, except the
+		// creation time when a histogram needs it.
+		order = search.SortOrder{&search.SortScore{Desc: true}}
+		if q.Histogram > 0 {
+			order = search.SortOrder{createdSort(true)}
+		}
+	}
 	req := bleve.NewSearchRequestOptions(top, size+1, 0, false)
 	req.SortByCustom(order)
 	if size == 0 {
 		req.Size = 0
 	}
-	if q.Sort != Relevance {
+	if q.Sort != Relevance || size == 0 {
 		req.Score = "none"
 	}
 	if q.After != "" {
-		after, err := decodeCursor(q.After, q.Sort, len(order))
+		after, err := decodeCursor(q.After, q.Sort, order)
 		if err != nil {
 			return nil, err
 		}
@@ -295,19 +303,26 @@ func buildQuery(q Query) (query.Query, error) {
 	return b, nil
 }
 
+func createdSort(desc bool) search.SearchSort {
+	return &search.SortField{Field: fCreated, Type: search.SortFieldAsDate, Desc: desc}
+}
+
 // sortOrder returns the Bleve sort for s; every order ends in the document
-// id, so SearchAfter cursors are exact.
-func sortOrder(s Sort) search.SortOrder {
-	created := func(desc bool) search.SearchSort {
-		return &search.SortField{Field: fCreated, Type: search.SortFieldAsDate, Desc: desc}
-	}
+// id, so SearchAfter cursors are exact. Relevance breaks ties by id alone,
+// since reading every hit's creation time from the doc values is what made
+// relevance-sorted searches slow (pprof); only with a histogram, which
+// needs it anyway, does it sort newest first among equal scores.
+func sortOrder(s Sort, withCreated bool) search.SortOrder {
 	switch s {
 	case Newest:
-		return search.SortOrder{created(true), &search.SortDocID{Desc: true}}
+		return search.SortOrder{createdSort(true), &search.SortDocID{Desc: true}}
 	case Oldest:
-		return search.SortOrder{created(false), &search.SortDocID{}}
+		return search.SortOrder{createdSort(false), &search.SortDocID{}}
 	}
-	return search.SortOrder{&search.SortScore{Desc: true}, created(true), &search.SortDocID{}}
+	if withCreated {
+		return search.SortOrder{&search.SortScore{Desc: true}, createdSort(true), &search.SortDocID{}}
+	}
+	return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
 }
 
 // createdIndex returns the position of the creation time in order.
@@ -337,7 +352,8 @@ func encodeCursor(s Sort, h *search.DocumentMatch) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string, want Sort, n int) ([]string, error) {
+func decodeCursor(s string, want Sort, order search.SortOrder) ([]string, error) {
+	n := len(order)
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, ErrBadCursor
@@ -346,7 +362,7 @@ func decodeCursor(s string, want Sort, n int) ([]string, error) {
 	if err := json.Unmarshal(b, &c); err != nil || c.S != want || len(c.V) != n {
 		return nil, ErrBadCursor
 	}
-	for i, s := range sortOrder(want) {
+	for i, s := range order {
 		switch s.(type) {
 		case *search.SortField:
 			if _, err := time.Parse(time.RFC3339Nano, c.V[i]); err != nil {
@@ -363,9 +379,9 @@ func decodeCursor(s string, want Sort, n int) ([]string, error) {
 
 // --- histogram ---
 
-// The histogram rides along the search itself: every sort order includes
-// the creation time, so Bleve's collector has decoded it from doc values for
-// every hit; a wrapper around the collector's hit handler (Bleve's
+// The histogram rides along the search itself: with a histogram every sort
+// order includes the creation time, so Bleve's collector has decoded it from
+// doc values for every hit; a wrapper around the collector's hit handler (Bleve's
 // MakeDocumentMatchHandlerKey hook) adds each hit to its bucket, O(1) per
 // hit whatever the number of buckets, before paging drops it. Bleve's
 // date-range facets instead test every range for every hit: O(hits ×
