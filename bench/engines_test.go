@@ -53,10 +53,18 @@ var engineWant = map[string][]int{
 	"deep page (50th of 20)":   {0, 1, 3, 6},
 }
 
-// wantIDs lists, newest first, the ids of the corpus posts that q must find.
-func wantIDs(t *testing.T, c Corpus, q Query) []string {
+// oursWant is where Aftershock finds more than the baselines: German
+// stemming makes "Befristungen" find "Befristung" too.
+var oursWant = map[string][]int{"German inflected form": {3, 4}}
+
+// wantIDs lists, newest first, the ids of the corpus posts that q must find
+// on engine e.
+func wantIDs(t *testing.T, e Engine, c Corpus, q Query) []string {
 	t.Helper()
 	seeds, ok := engineWant[q.Name]
+	if s, ours := oursWant[q.Name]; ours && e.Name() == (Ours{}).Name() {
+		seeds = s
+	}
 	if !ok {
 		t.Fatalf("no expectation for query %q", q.Name)
 	}
@@ -74,7 +82,7 @@ func wantIDs(t *testing.T, c Corpus, q Query) []string {
 
 func TestEngines(t *testing.T) {
 	c := Corpus{Seed: engineSeed(), N: 3000, Start: time.Date(2017, 2, 27, 0, 0, 0, 0, time.UTC), Span: 72 * time.Hour}
-	for _, e := range []Engine{StockBleve{}, FTS5{}} {
+	for _, e := range []Engine{Ours{}, StockBleve{}, FTS5{}} {
 		t.Run(e.Name(), func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
@@ -84,6 +92,10 @@ func TestEngines(t *testing.T) {
 				t.Fatal(err)
 			}
 			switch e.(type) {
+			case Ours:
+				if r.IndexBytes <= 0 || r.StoreBytes <= 0 || r.StoredSecs <= 0 {
+					t.Errorf("build result %+v: want store and index", r)
+				}
 			case StockBleve:
 				if r.IndexBytes <= 0 || r.StoreBytes != 0 || r.StoredSecs != 0 {
 					t.Errorf("build result %+v: want index bytes only", r)
@@ -100,7 +112,7 @@ func TestEngines(t *testing.T) {
 			defer s.Close()
 
 			for _, q := range Queries(c.Start, c.Span) {
-				want := wantIDs(t, c, q)
+				want := wantIDs(t, e, c, q)
 				if _, ok := e.(StockBleve); ok && strings.Contains(q.Bleve, "(") {
 					// Bleve's query-string syntax has no grouping: "+(text:brexit"
 					// is a required match on a field named "(text", so the query
@@ -176,7 +188,7 @@ func TestEngines(t *testing.T) {
 			}
 
 			dq, page := DeepPageQuery()
-			want := wantIDs(t, c, dq)
+			want := wantIDs(t, e, c, dq)
 			var pages [][]string
 			for _, n := range []int{0, page} {
 				prep, err := s.PreparePage(ctx, dq, n)

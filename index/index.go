@@ -36,8 +36,9 @@ const metaFile = "index_meta.json" // written by Bleve next to its "store" direc
 // Index is a Bleve full-text index of posts. Its methods are safe for
 // concurrent use.
 type Index struct {
-	b   bleve.Index
-	dir string // "" in memory
+	b    bleve.Index
+	dir  string // "" in memory
+	docs *docBuilder
 }
 
 // Open opens the index in dir, creating it if dir is missing or empty. If
@@ -68,7 +69,7 @@ func Open(dir string) (*Index, error) {
 			return nil, err
 		}
 	}
-	return &Index{b: b, dir: dir}, nil
+	return newIndex(b, dir)
 }
 
 // OpenMem returns an empty index held in memory, for tests.
@@ -81,7 +82,7 @@ func OpenMem() (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: new in memory: %w", err)
 	}
-	return &Index{b: b}, nil
+	return newIndex(b, "")
 }
 
 func openOrCreate(dir string) (bleve.Index, error) {
@@ -137,6 +138,15 @@ func (ix *Index) Close() error {
 	return nil
 }
 
+func newIndex(b bleve.Index, dir string) (*Index, error) {
+	docs, err := newDocBuilder()
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	return &Index{b: b, dir: dir, docs: docs}, nil
+}
+
 // Apply indexes docs (replacing earlier versions with the same id), removes
 // the documents with the ids in deletes, and records lastSeq, all in one
 // batch: after a crash the index holds either all of it or none of it, so
@@ -152,7 +162,11 @@ func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
 		if f.created.IsZero() {
 			return fmt.Errorf("index: apply %s: %w", f.id, ErrNoTime)
 		}
-		if err := b.Index(f.id, f.bleveDoc(f.signature())); err != nil {
+		doc, err := ix.docs.document(&f, f.signature())
+		if err != nil {
+			return fmt.Errorf("index: apply %s: %w", f.id, err)
+		}
+		if err := b.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("index: apply %s: %w", f.id, err)
 		}
 	}

@@ -25,7 +25,7 @@ import (
 
 // mappingVersion changes whenever the mapping or what Apply writes changes.
 // Open rebuilds an index written with another version (see Open).
-const mappingVersion = 1
+const mappingVersion = 2
 
 // Field names in the Bleve index.
 const (
@@ -210,43 +210,6 @@ func docFields(d Doc) fields {
 	return f
 }
 
-// bleveDoc is what Apply hands to Bleve's mapping.
-func (f *fields) bleveDoc(sig string) map[string]any {
-	m := map[string]any{
-		fText:    f.text,
-		fDeleted: f.deleted,
-		fSig:     sig,
-	}
-	if f.stemEN {
-		m[fTextEN] = f.text
-	}
-	if f.stemDE {
-		m[fTextDE] = f.text
-	}
-	if f.source != "" {
-		m[fSource] = f.source
-	}
-	if f.lang != "" {
-		m[fLang] = f.lang
-	}
-	if f.author != "" {
-		m[fAuthor] = f.author
-	}
-	if len(f.hashtags) > 0 {
-		m[fHashtag] = f.hashtags
-	}
-	if len(f.mentions) > 0 {
-		m[fMention] = f.mentions
-	}
-	if len(f.domains) > 0 {
-		m[fDomain] = f.domains
-		m[fDomainAny] = parentDomains(f.domains)
-	}
-	if !f.created.IsZero() {
-		m[fCreated] = f.created
-	}
-	return m
-}
 
 // Signature returns a short stable hash (16 hex digits) of everything the
 // index stores about d: text, language, author handle, source, creation time,
