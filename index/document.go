@@ -40,6 +40,10 @@ const (
 	optStem    = bindex.IndexField
 	optKeyword = bindex.IndexField | bindex.SkipFreqNorm
 	optFacet   = optKeyword | bindex.DocValues
+	// One uncompressed doc-values chunk per document, as Bleve's geo fields
+	// have. Both flags: zapx's merge reads SkipDVCompression as one document
+	// per chunk, so the flag alone loses creation times when segments merge
+	// (TestCreatedSurvivesMerges).
 	optCreated = bindex.IndexField | bindex.DocValues | bindex.SkipDVCompression | bindex.SkipDVChunking
 )
 

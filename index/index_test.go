@@ -820,3 +820,41 @@ func TestSignature(t *testing.T) {
 		}
 	}
 }
+
+// After many batches (so that Bleve merges segments) every hit still has its
+// creation time: the histogram's buckets add up to the total, and time order
+// holds. Guards the uncompressed, per-document doc values of created.
+func TestCreatedSurvivesMerges(t *testing.T) {
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	t0 := time.Date(2017, 2, 28, 0, 0, 0, 0, time.UTC)
+	n := 0
+	for b := range 40 {
+		docs := make([]Doc, 500)
+		for i := range docs {
+			docs[i] = doc(fmt.Sprintf("t:%d", n), "en", "s3 is down again", t0.Add(time.Duration(n)*time.Second))
+			n++
+		}
+		if err := ix.Apply(docs, nil, int64(b+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := ix.Search(context.Background(), Query{Text: "down", Size: -1, Histogram: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum uint64
+	for _, b := range res.Histogram {
+		sum += b.Count
+	}
+	if res.Total != uint64(n) || sum != res.Total {
+		t.Errorf("total %d, histogram sum %d, want %d", res.Total, sum, n)
+	}
+	page, err := ix.Search(context.Background(), Query{Text: "down", Sort: Newest, Size: 3})
+	if err != nil || len(page.Hits) != 3 || page.Hits[0].ID != fmt.Sprintf("t:%d", n-1) || !page.Hits[0].Created.Equal(t0.Add(time.Duration(n-1)*time.Second)) {
+		t.Errorf("newest: %+v %v", page, err)
+	}
+}

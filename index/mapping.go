@@ -210,7 +210,6 @@ func docFields(d Doc) fields {
 	return f
 }
 
-
 // Signature returns a short stable hash (16 hex digits) of everything the
 // index stores about d: text, language, author handle, source, creation time,
 // hashtags, mentions, link domains, the deleted flag and the revision, in

@@ -171,4 +171,3 @@ func benchChild(ctx context.Context, e *env, what string, engines, dirs []string
 	}
 	return json.NewEncoder(e.stdout).Encode(out)
 }
-
