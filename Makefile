@@ -1,5 +1,5 @@
 # Aftershock — see README.md. `make help` lists the targets.
-.PHONY: help build test fuzz vet bench-import
+.PHONY: help build test fuzz vet bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,5 +18,5 @@ test: vet ## the whole test suite, as CI runs it: unit, real-data, crash and a s
 fuzz: ## run every fuzz target for FUZZTIME (default 60s) each
 	./.ci/fuzz $${FUZZTIME:-60s}
 
-bench-import: build ## import benchmark against stock Bleve (N posts, default 100000)
-	./bin/aftershock bench import -n $${N:-100000}
+bench: build ## benchmark beside stock Bleve and SQLite FTS5 (N posts, comma-separated sizes, default 100000)
+	./bin/aftershock bench -n $${N:-100000}

@@ -1,10 +1,18 @@
 // Package bench measures Aftershock on a corpus replayed from real posts,
-// side by side with the baseline a user would pick instead (stock Bleve with
-// its default mapping). It builds the corpus, runs one variant per process
-// (so peak memory is that variant's own), and reports medians.
+// side by side with the engines a user would pick instead: stock Bleve with
+// its default mapping, and SQLite FTS5 with an equivalent schema.
 //
-// The stock-Bleve baseline is the one place outside index/ that imports
-// Bleve: it is the thing we compare against, not our index.
+// How it works: the corpus is the real posts of ../shared/data replayed to N
+// posts (fresh ids, times spread evenly over three days, languages, sources
+// and payloads as they were). Each engine is built in a process of its own
+// (so peak memory and CPU are its own); then one process opens all of them
+// and times the same queries (Queries, the histogram, the facets, the deep
+// page) with the engines taking turns, so none runs on a cache another
+// warmed; then one process per engine opens it and runs the suite once, for
+// the peak memory of an open archive. No answer is cached between calls.
+//
+// The baselines are the one place outside index/ that imports Bleve: they
+// are what we compare against, not our index.
 package bench
 
 import (
