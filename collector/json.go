@@ -283,3 +283,23 @@ func startsArray(dec *json.Decoder) bool {
 	n, _ := dec.Buffered().Read(b[:])
 	return n == 1 && b[0] == '['
 }
+
+// DecodeRecords is the loop every JSON decoder shares: it reads the records
+// of r with JSONValues and hands each to decode, which yields that record's
+// items and returns false when the consumer stopped. A record that could not
+// be read becomes an Err item, its message prefixed with format.
+func DecodeRecords(r io.Reader, format string, decode func(line int, data []byte, yield func(Item) bool) bool) iter.Seq[Item] {
+	return func(yield func(Item) bool) {
+		for rec := range JSONValues(r) {
+			if rec.Err != nil {
+				if !yield(Item{Line: rec.Line, Err: fmt.Errorf("%s: %w", format, rec.Err)}) {
+					return
+				}
+				continue
+			}
+			if !decode(rec.Line, rec.Data, yield) {
+				return
+			}
+		}
+	}
+}

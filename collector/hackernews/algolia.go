@@ -57,19 +57,9 @@ type record struct {
 // DecodeAlgolia decodes Algolia HN Search API responses, hits and /items
 // trees from r (see the package documentation for the layouts and fields).
 func DecodeAlgolia(r io.Reader) iter.Seq[collector.Item] {
-	return func(yield func(collector.Item) bool) {
-		for raw := range collector.JSONValues(r) {
-			if raw.Err != nil {
-				if !yield(collector.Item{Line: raw.Line, Err: fmt.Errorf("hackernews algolia: %w", raw.Err)}) {
-					return
-				}
-				continue
-			}
-			if !decodeValue(raw.Data, raw.Line, yield) {
-				return
-			}
-		}
-	}
+	return collector.DecodeRecords(r, "hackernews algolia", func(line int, data []byte, yield func(collector.Item) bool) bool {
+		return decodeValue(data, line, yield)
+	})
 }
 
 // decodeValue decodes one top-level JSON value. It returns false when the

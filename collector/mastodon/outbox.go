@@ -23,20 +23,9 @@ import (
 // Announce yields a boost, Delete yields a deletion notice; other activities
 // (Like, Follow, …) are skipped.
 func DecodeOutbox(r io.Reader) iter.Seq[collector.Item] {
-	return func(yield func(collector.Item) bool) {
-		for rec := range collector.JSONValues(r) {
-			line := max(rec.Line, 1)
-			if rec.Err != nil {
-				if !yield(collector.Item{Line: line, Err: fmt.Errorf("activitypub: %w", rec.Err)}) {
-					return
-				}
-				continue
-			}
-			if !decodeAPRecord(rec.Data, line, 0, yield) {
-				return
-			}
-		}
-	}
+	return collector.DecodeRecords(r, "activitypub", func(line int, data []byte, yield func(collector.Item) bool) bool {
+		return decodeAPRecord(data, line, 0, yield)
+	})
 }
 
 // ap is an ActivityStreams object read member by member, since most of its

@@ -25,20 +25,9 @@ const maxDepth = 4
 // or JSON Lines of any of these. A boost yields the boost and the boosted
 // status; a quote (Mastodon 4.4+) yields the quoting and the quoted status.
 func DecodeStatuses(r io.Reader) iter.Seq[collector.Item] {
-	return func(yield func(collector.Item) bool) {
-		for rec := range collector.JSONValues(r) {
-			line := max(rec.Line, 1)
-			if rec.Err != nil {
-				if !yield(collector.Item{Line: line, Err: fmt.Errorf("mastodon: %w", rec.Err)}) {
-					return
-				}
-				continue
-			}
-			if !decodeStatusRecord(rec.Data, line, yield) {
-				return
-			}
-		}
-	}
+	return collector.DecodeRecords(r, "mastodon", func(line int, data []byte, yield func(collector.Item) bool) bool {
+		return decodeStatusRecord(data, line, yield)
+	})
 }
 
 // status is the part of a Mastodon Status entity the decoder reads.

@@ -138,19 +138,7 @@ type v2Context struct {
 // empty pages yield nothing; a record that is only an error of the request
 // or stream yields an Err item.
 func DecodeTwarc2(r io.Reader) iter.Seq[collector.Item] {
-	return func(yield func(collector.Item) bool) {
-		for rec := range collector.JSONValues(r) {
-			if rec.Err != nil {
-				if !yield(collector.Item{Line: rec.Line, Err: fmt.Errorf("%s: %w", twarcFormat, rec.Err)}) {
-					return
-				}
-				continue
-			}
-			if !decodeTwarcRecord(rec.Line, rec.Data, yield) {
-				return
-			}
-		}
-	}
+	return collector.DecodeRecords(r, twarcFormat, decodeTwarcRecord)
 }
 
 func decodeTwarcRecord(line int, data []byte, yield func(collector.Item) bool) bool {

@@ -69,19 +69,7 @@ type v1Deletion struct {
 // "search_metadata":{…}}. Stream deletion notices become Delete items; other
 // stream control messages (limit, warning, disconnect, …) are skipped.
 func DecodeV1(r io.Reader) iter.Seq[collector.Item] {
-	return func(yield func(collector.Item) bool) {
-		for rec := range collector.JSONValues(r) {
-			if rec.Err != nil {
-				if !yield(collector.Item{Line: rec.Line, Err: fmt.Errorf("%s: %w", v1Format, rec.Err)}) {
-					return
-				}
-				continue
-			}
-			if !decodeV1Record(rec.Line, rec.Data, yield) {
-				return
-			}
-		}
-	}
+	return collector.DecodeRecords(r, v1Format, decodeV1Record)
 }
 
 // decodeV1Record yields the items of one top-level record; it returns false
