@@ -129,6 +129,15 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "\nRun 'aftershock COMMAND -h' for a command's flags.\n")
 }
 
+// openNoArgs parses the flags of a command that takes none but -h, and
+// opens the archive.
+func openNoArgs(ctx context.Context, e *env, name string, args []string) (*archive.Archive, error) {
+	if _, err := parseFlags(newFlags(e, name, ""), args); err != nil {
+		return nil, err
+	}
+	return archive.Open(ctx, e.dataDir, e.log)
+}
+
 // archivePath is the archive file of the data directory.
 func archivePath(e *env) string { return filepath.Join(e.dataDir, archive.StoreFile) }
 

@@ -6,15 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aftershock/aftershock/archive"
 )
 
 func runReindex(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "reindex", "")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	a, err := archive.Open(ctx, e.dataDir, e.log)
+	a, err := openNoArgs(ctx, e, "reindex", args)
 	if err != nil {
 		return err
 	}
@@ -42,11 +37,7 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 var errDiffers = errors.New("the index differs from the archive: run 'aftershock reindex'")
 
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "check", "")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	a, err := archive.Open(ctx, e.dataDir, e.log)
+	a, err := openNoArgs(ctx, e, "check", args)
 	if err != nil {
 		return err
 	}

@@ -5,15 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aftershock/aftershock/archive"
 )
 
 func runStats(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "stats", "")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	a, err := archive.Open(ctx, e.dataDir, e.log)
+	a, err := openNoArgs(ctx, e, "stats", args)
 	if err != nil {
 		return err
 	}
