@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
 )
 
 func runReindex(ctx context.Context, e *env, args []string) error {
