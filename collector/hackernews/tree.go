@@ -1,10 +1,11 @@
 package hackernews
 
 import (
+	"github.com/aftershock/aftershock/collector"
+
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -20,7 +21,7 @@ type node struct {
 // "children", parents before their replies. It reads obj once, so a deep tree
 // costs no more than a flat one.
 func flatten(obj []byte) ([]node, error) {
-	w := walker{data: obj, dec: json.NewDecoder(bytes.NewReader(obj))}
+	w := walker{Walker: collector.NewWalker(obj)}
 	if _, err := w.object(-1); err != nil {
 		return nil, err
 	}
@@ -28,49 +29,23 @@ func flatten(obj []byte) ([]node, error) {
 }
 
 type walker struct {
-	data  []byte
-	dec   *json.Decoder
+	collector.Walker
 	nodes []node
-}
-
-// next returns the offset of the next token, past white space and separators.
-func (w *walker) next() int {
-	i := int(w.dec.InputOffset())
-	for i < len(w.data) {
-		switch w.data[i] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-func (w *walker) delim(want json.Delim) error {
-	t, err := w.dec.Token()
-	if err != nil {
-		return err
-	}
-	if t != want {
-		return fmt.Errorf("want %v, got %v", want, t)
-	}
-	return nil
 }
 
 func (w *walker) skip() error {
 	var v json.RawMessage
-	return w.dec.Decode(&v)
+	return w.Dec.Decode(&v)
 }
 
 // object reads the object that comes next, and its children, and returns its
 // index in w.nodes.
 func (w *walker) object(parent int) (int, error) {
-	start := w.next()
-	if start >= len(w.data) || w.data[start] != '{' {
+	start := w.Next()
+	if start >= len(w.Data) || w.Data[start] != '{' {
 		return 0, errors.New("record is not a JSON object")
 	}
-	if err := w.delim('{'); err != nil {
+	if err := w.Delim('{'); err != nil {
 		return 0, err
 	}
 	idx := len(w.nodes)
@@ -78,8 +53,8 @@ func (w *walker) object(parent int) (int, error) {
 	cStart, cEnd := -1, -1
 	var elems []string // the children array, objects replaced by their ids
 	nested := false
-	for w.dec.More() {
-		t, err := w.dec.Token()
+	for w.Dec.More() {
+		t, err := w.Dec.Token()
 		if err != nil {
 			return 0, err
 		}
@@ -92,19 +67,19 @@ func (w *walker) object(parent int) (int, error) {
 		}
 		w.nodes = w.nodes[:idx+1] // a repeated key replaces the earlier one
 		elems, nested = elems[:0], false
-		cStart = w.next()
-		if cStart >= len(w.data) || w.data[cStart] != '[' {
+		cStart = w.Next()
+		if cStart >= len(w.Data) || w.Data[cStart] != '[' {
 			if err := w.skip(); err != nil {
 				return 0, err
 			}
-			cEnd = int(w.dec.InputOffset())
+			cEnd = int(w.Dec.InputOffset())
 			continue
 		}
-		if err := w.delim('['); err != nil {
+		if err := w.Delim('['); err != nil {
 			return 0, err
 		}
-		for w.dec.More() {
-			if p := w.next(); p < len(w.data) && w.data[p] == '{' {
+		for w.Dec.More() {
+			if p := w.Next(); p < len(w.Data) && w.Data[p] == '{' {
 				ci, err := w.object(idx)
 				if err != nil {
 					return 0, err
@@ -114,30 +89,30 @@ func (w *walker) object(parent int) (int, error) {
 				continue
 			}
 			var v json.RawMessage
-			if err := w.dec.Decode(&v); err != nil {
+			if err := w.Dec.Decode(&v); err != nil {
 				return 0, err
 			}
 			elems = append(elems, string(v))
 		}
-		if err := w.delim(']'); err != nil {
+		if err := w.Delim(']'); err != nil {
 			return 0, err
 		}
-		cEnd = int(w.dec.InputOffset())
+		cEnd = int(w.Dec.InputOffset())
 	}
-	if err := w.delim('}'); err != nil {
+	if err := w.Delim('}'); err != nil {
 		return 0, err
 	}
-	end := int(w.dec.InputOffset())
+	end := int(w.Dec.InputOffset())
 	var raw []byte
 	if nested {
 		raw = make([]byte, 0, end-start)
-		raw = append(raw, w.data[start:cStart]...)
+		raw = append(raw, w.Data[start:cStart]...)
 		raw = append(raw, '[')
 		raw = append(raw, strings.Join(elems, ",")...)
 		raw = append(raw, ']')
-		raw = append(raw, w.data[cEnd:end]...)
+		raw = append(raw, w.Data[cEnd:end]...)
 	} else {
-		raw = bytes.Clone(w.data[start:end])
+		raw = bytes.Clone(w.Data[start:end])
 	}
 	var ids struct {
 		ObjectID flexID `json:"objectID"`

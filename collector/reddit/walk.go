@@ -1,6 +1,8 @@
 package reddit
 
 import (
+	"github.com/aftershock/aftershock/collector"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -19,8 +21,8 @@ type entry struct {
 // the replies nested in it. It reads the value once, so a deep comment tree
 // costs no more than a flat one.
 func flatten(v []byte) ([]entry, error) {
-	w := walker{data: v, dec: json.NewDecoder(bytes.NewReader(v))}
-	if p := w.next(); p >= len(v) || v[p] != '{' {
+	w := walker{Walker: collector.NewWalker(v)}
+	if p := w.Next(); p >= len(v) || v[p] != '{' {
 		return nil, errors.New("record is not a JSON object")
 	}
 	env, err := w.envelope()
@@ -51,7 +53,7 @@ func flatten(v []byte) ([]entry, error) {
 	if probe.Body != nil {
 		kind = "t1"
 	}
-	w = walker{data: v, dec: json.NewDecoder(bytes.NewReader(v)), out: []entry{{}}}
+	w = walker{Walker: collector.NewWalker(v), out: []entry{{}}}
 	raw, err := w.thingData()
 	if err != nil {
 		return nil, err
@@ -61,45 +63,19 @@ func flatten(v []byte) ([]entry, error) {
 }
 
 type walker struct {
-	data []byte
-	dec  *json.Decoder
-	out  []entry // in document order, parents first
-}
-
-// next returns the offset of the next token, past white space and separators.
-func (w *walker) next() int {
-	i := int(w.dec.InputOffset())
-	for i < len(w.data) {
-		switch w.data[i] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-func (w *walker) delim(want json.Delim) error {
-	t, err := w.dec.Token()
-	if err != nil {
-		return err
-	}
-	if t != want {
-		return fmt.Errorf("want %v, got %v", want, t)
-	}
-	return nil
+	collector.Walker
+	out []entry // in document order, parents first
 }
 
 func (w *walker) value() (json.RawMessage, error) {
 	var v json.RawMessage
-	err := w.dec.Decode(&v)
+	err := w.Dec.Decode(&v)
 	return v, err
 }
 
 func (w *walker) nextIs(c byte) bool {
-	p := w.next()
-	return p < len(w.data) && w.data[p] == c
+	p := w.Next()
+	return p < len(w.Data) && w.Data[p] == c
 }
 
 // envelope is what the walker learnt of a {"kind", "data"} object beyond
@@ -124,7 +100,7 @@ func notPost(kind string) bool {
 // adds the posts in it to w.out.
 func (w *walker) envelope() (envelope, error) {
 	var env envelope
-	if err := w.delim('{'); err != nil {
+	if err := w.Delim('{'); err != nil {
 		return env, err
 	}
 	var (
@@ -133,8 +109,8 @@ func (w *walker) envelope() (envelope, error) {
 		slot    = -1 // index in w.out reserved for this Thing, before its replies
 		dataRaw []byte
 	)
-	for w.dec.More() {
-		t, err := w.dec.Token()
+	for w.Dec.More() {
+		t, err := w.Dec.Token()
 		if err != nil {
 			return env, err
 		}
@@ -182,7 +158,7 @@ func (w *walker) envelope() (envelope, error) {
 			}
 		}
 	}
-	if err := w.delim('}'); err != nil {
+	if err := w.Delim('}'); err != nil {
 		return env, err
 	}
 	fail := func(err error) {
@@ -221,24 +197,24 @@ func (w *walker) envelope() (envelope, error) {
 // thingData reads the data object of a Listing or Thing, adding the posts of
 // its "children" (a Listing's) and of its "replies" (a comment's) to w.out.
 // It returns the object with a nested "replies" Listing replaced by "", which
-// may share memory with w.data.
+// may share memory with w.Data.
 func (w *walker) thingData() ([]byte, error) {
-	start := w.next()
-	if err := w.delim('{'); err != nil {
+	start := w.Next()
+	if err := w.Delim('{'); err != nil {
 		return nil, err
 	}
 	rStart, rEnd := -1, -1
-	for w.dec.More() {
-		t, err := w.dec.Token()
+	for w.Dec.More() {
+		t, err := w.Dec.Token()
 		if err != nil {
 			return nil, err
 		}
 		switch k, _ := t.(string); {
 		case k == "children" && w.nextIs('['):
-			if err := w.delim('['); err != nil {
+			if err := w.Delim('['); err != nil {
 				return nil, err
 			}
-			for w.dec.More() {
+			for w.Dec.More() {
 				if !w.nextIs('{') {
 					if _, err := w.value(); err != nil {
 						return nil, err
@@ -254,16 +230,16 @@ func (w *walker) thingData() ([]byte, error) {
 					w.out = append(w.out, entry{err: errors.New(`Listing child has no "kind"`)})
 				}
 			}
-			if err := w.delim(']'); err != nil {
+			if err := w.Delim(']'); err != nil {
 				return nil, err
 			}
 		case k == "replies" && w.nextIs('{'):
-			rStart = w.next()
+			rStart = w.Next()
 			env, err := w.envelope()
 			if err != nil {
 				return nil, err
 			}
-			rEnd = int(w.dec.InputOffset())
+			rEnd = int(w.Dec.InputOffset())
 			if !env.hasKind {
 				w.out = append(w.out, entry{err: errors.New(`"replies" has no "kind"`)})
 			}
@@ -273,15 +249,15 @@ func (w *walker) thingData() ([]byte, error) {
 			}
 		}
 	}
-	if err := w.delim('}'); err != nil {
+	if err := w.Delim('}'); err != nil {
 		return nil, err
 	}
-	end := int(w.dec.InputOffset())
+	end := int(w.Dec.InputOffset())
 	if rStart < 0 {
-		return w.data[start:end], nil
+		return w.Data[start:end], nil
 	}
 	raw := make([]byte, 0, end-start-(rEnd-rStart)+2)
-	raw = append(raw, w.data[start:rStart]...)
+	raw = append(raw, w.Data[start:rStart]...)
 	raw = append(raw, `""`...)
-	return append(raw, w.data[rEnd:end]...), nil
+	return append(raw, w.Data[rEnd:end]...), nil
 }
