@@ -29,7 +29,7 @@ var (
 )
 
 // lockTimeout is how long Open waits for another owner to let go.
-var lockTimeout = time.Second
+const lockTimeout = time.Second
 
 const metaFile = "index_meta.json" // written by Bleve next to its "store" directory
 

@@ -699,23 +699,19 @@ func TestOpenNotIndex(t *testing.T) {
 }
 
 func TestLocked(t *testing.T) {
-	defer func(d time.Duration) { lockTimeout = d }(lockTimeout)
-	lockTimeout = 200 * time.Millisecond
 	dir := t.TempDir()
 	ix, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	// The second Open gives up after lockTimeout instead of hanging (a hang
+	// would end in the test binary's timeout).
 	ix2, err := Open(dir)
 	if !errors.Is(err, ErrLocked) {
 		if ix2 != nil {
 			ix2.Close()
 		}
 		t.Fatalf("second Open: %v, want ErrLocked", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("second Open took %v", d)
 	}
 	ix.Close()
 	ix2, err = Open(dir)
