@@ -122,6 +122,8 @@ func fieldFor(name string) string {
 		return fSource
 	case "lang":
 		return fLang
+	case "sentiment":
+		return fSentiment
 	}
 	return name
 }

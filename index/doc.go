@@ -21,6 +21,7 @@
 //	source:mastodon    from this source: twitter, mastodon, bluesky, …
 //	lang:de            in this language (de also matches de-AT)
 //	domain:amazon.com  linking to amazon.com or any of its subdomains
+//	sentiment:negative with this sentiment label (negative, neutral, positive)
 //
 // OR binds more tightly than the implied AND, as in Google: `s3 OR aws
 // "is down"` means (s3 OR aws) AND "is down". Use parentheses when in doubt.
@@ -58,7 +59,8 @@
 // Keyword fields (exact, lower case): source, lang (primary subtag), author
 // (handle without '@'), hashtag (without '#'), mention, domain (link host
 // without "www."), domain_any (the host and its parent domains, for the
-// domain: filter); deleted (boolean); created (date and time, with doc
+// domain: filter), sentiment (the label; absent when not scored);
+// sentiment_score (number, for score ranges); deleted (boolean); created (date and time, with doc
 // values for sorting, ranges and histograms). There is no _all field and
 // nothing is stored except "sig", the document's Signature. Doc values only
 // where sorting or facets need them.

@@ -80,6 +80,10 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 	list(fDomain, f.domains, optFacet)
 	list(fDomainAny, parentDomains(f.domains), optKeyword)
 	d.AddField(document.NewBooleanFieldWithIndexingOptions(fDeleted, nil, f.deleted, bindex.IndexField))
+	if f.sentiment != "" {
+		keyword(fSentiment, f.sentiment, optFacet, nil)
+		d.AddField(document.NewNumericFieldWithIndexingOptions(fSentimentScore, nil, f.score, bindex.IndexField))
+	}
 	created, err := document.NewDateTimeFieldWithIndexingOptions(fCreated, nil, f.created, time.RFC3339, optCreated)
 	if err != nil {
 		return nil, err

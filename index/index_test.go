@@ -478,7 +478,7 @@ func TestFacets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Facets) != 5 || len(res.Facets["source"]) != 0 {
+	if len(res.Facets) != 6 || len(res.Facets["source"]) != 0 {
 		t.Errorf("facets without hits: %v", res.Facets)
 	}
 }
@@ -852,5 +852,67 @@ func TestCreatedSurvivesMerges(t *testing.T) {
 	page, err := ix.Search(context.Background(), Query{Text: "down", Sort: Newest, Size: 3})
 	if err != nil || len(page.Hits) != 3 || page.Hits[0].ID != fmt.Sprintf("t:%d", n-1) || !page.Hits[0].Created.Equal(t0.Add(time.Duration(n-1)*time.Second)) {
 		t.Errorf("newest: %+v %v", page, err)
+	}
+}
+
+func TestSentimentFilters(t *testing.T) {
+	ix, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	t0 := time.Date(2017, 2, 28, 17, 0, 0, 0, time.UTC)
+	mk := func(id, text, label string, score float64) Doc {
+		d := doc(id, "en", text, t0)
+		d.Post.Sentiment = post.Sentiment{Label: label, Score: score, Confidence: 0.9, Model: "m@1"}
+		return d
+	}
+	docs := []Doc{
+		mk("t:1", "S3 is down, everything broken", "negative", -0.8),
+		mk("t:2", "S3 is down, mildly annoying", "negative", -0.2),
+		mk("t:3", "S3 is back up, thanks", "positive", 0.7),
+		mk("t:4", "S3 status page", "neutral", 0),
+		doc("t:5", "fr", "S3 est en panne", t0), // not scored
+	}
+	if err := ix.Apply(docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := -1.0, -0.5
+	for _, c := range []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{"label filter", Query{Text: "s3", Sentiments: []string{"negative"}}, []string{"t:1", "t:2"}},
+		{"labels", Query{Sentiments: []string{"Positive", "neutral"}}, []string{"t:3", "t:4"}},
+		{"query syntax", Query{Text: "s3 sentiment:positive"}, []string{"t:3"}},
+		{"score range", Query{MinScore: &lo, MaxScore: &hi}, []string{"t:1"}},
+		{"min only", Query{MinScore: &hi}, []string{"t:2", "t:3", "t:4"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := ix.Search(context.Background(), c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+	res, err := ix.Search(context.Background(), Query{Facets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Facets["sentiment"]; len(f) != 3 || f[0] != (FacetCount{"negative", 2}) {
+		t.Errorf("sentiment facet %v", f)
+	}
+	// The signature follows the score, so check sees a rescore.
+	if Signature(docs[0]) == Signature(mk("t:1", "S3 is down, everything broken", "negative", -0.7)) {
+		t.Error("signature ignores the score")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ import (
 
 // mappingVersion changes whenever the mapping or what Apply writes changes.
 // Open rebuilds an index written with another version (see Open).
-const mappingVersion = 2
+const mappingVersion = 3
 
 // Field names in the Bleve index.
 const (
@@ -42,6 +43,9 @@ const (
 	fDeleted   = "deleted"    // boolean
 	fCreated   = "created"    // datetime with doc values (sort, range, histogram)
 	fSig       = "sig"        // stored only: Signature, read by Signatures
+
+	fSentiment      = "sentiment"       // keyword: negative, neutral, positive (absent when not scored)
+	fSentimentScore = "sentiment_score" // number: the compound score in [-1, 1]
 )
 
 const neutralAnalyzer = "aftershock_neutral"
@@ -109,6 +113,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fMention, kw(false))
 	dm.AddFieldMappingsAt(fDomain, kw(true))
 	dm.AddFieldMappingsAt(fDomainAny, kw(false))
+	dm.AddFieldMappingsAt(fSentiment, kw(true))
+	score := bleve.NewNumericFieldMapping()
+	score.Store, score.IncludeInAll, score.DocValues = false, false, false
+	dm.AddFieldMappingsAt(fSentimentScore, score)
 
 	del := bleve.NewBooleanFieldMapping()
 	del.Store, del.IncludeInAll, del.DocValues = false, false, false
@@ -171,6 +179,9 @@ type fields struct {
 	deleted  bool
 	created  time.Time // UTC, clamped to what Bleve can store; zero if absent
 	revision int64
+	// sentiment is the label, "" when not scored; score the compound.
+	sentiment string
+	score     float64
 }
 
 func docFields(d Doc) fields {
@@ -186,6 +197,9 @@ func docFields(d Doc) fields {
 		domains:  normList(p.Links, post.Domain),
 		deleted:  d.Deleted,
 		revision: p.Revision,
+	}
+	if p.Sentiment.Label != "" {
+		f.sentiment, f.score = strings.ToLower(p.Sentiment.Label), p.Sentiment.Score
 	}
 	switch f.lang {
 	case "en":
@@ -245,6 +259,8 @@ func (f *fields) signature() string {
 		writeInt(h, 0)
 	}
 	writeInt(h, f.revision)
+	writeStr(h, f.sentiment)
+	writeInt(h, int64(math.Float64bits(f.score)))
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 

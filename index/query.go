@@ -134,11 +134,12 @@ func (n fieldNode) String() string {
 
 // fieldNames maps the names users type to canonical names.
 var fieldNames = map[string]string{
-	"from":   "from",
-	"author": "from",
-	"source": "source",
-	"lang":   "lang",
-	"domain": "domain",
+	"from":      "from",
+	"author":    "from",
+	"source":    "source",
+	"lang":      "lang",
+	"domain":    "domain",
+	"sentiment": "sentiment",
 }
 
 // --- lexer ---

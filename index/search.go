@@ -66,8 +66,14 @@ type Query struct {
 	Hashtag string   // with or without '#'
 	Mention string   // mentioned handle, with or without '@'
 	Domain  string   // a link's domain or a parent of it
-	From    time.Time
-	To      time.Time // posts created in [From, To); a zero bound is open
+	// Sentiments keeps posts with any of these labels ("negative",
+	// "neutral", "positive"); nil = all, scored or not.
+	Sentiments []string
+	// MinScore and MaxScore bound the sentiment compound score (inclusive);
+	// nil = unbounded. A bound leaves out posts that were not scored.
+	MinScore, MaxScore *float64
+	From               time.Time
+	To                 time.Time // posts created in [From, To); a zero bound is open
 
 	ExcludeDeleted bool // leave out posts deleted at their source
 
@@ -75,7 +81,7 @@ type Query struct {
 	Size  int    // hits per page: 0 = DefaultSize, at most MaxSize; < 0 = no hits, counts only
 	After string // Results.Next of the previous page, made with the same Sort
 
-	Facets    bool          // count hits per source, lang, and the top 10 authors, hashtags, domains
+	Facets    bool          // count hits per source, lang, sentiment, and the top 10 authors, hashtags, domains
 	Histogram time.Duration // bucket width for counts over time; 0 = none
 }
 
@@ -88,7 +94,7 @@ type Results struct {
 	// began; paging by relevance is exact while the index is unchanged, as
 	// new posts change scores.
 	Next      string
-	Facets    map[string][]FacetCount // "source", "lang", "author", "hashtag", "domain"
+	Facets    map[string][]FacetCount // "source", "lang", "author", "hashtag", "domain", "sentiment"
 	Histogram []Bucket                // oldest first, empty buckets included
 	Took      time.Duration
 }
@@ -123,6 +129,7 @@ var facetFields = []struct {
 	{"author", fAuthor, 10},
 	{"hashtag", fHashtag, 10},
 	{"domain", fDomain, 10},
+	{"sentiment", fSentiment, 5},
 }
 
 // Search runs q. A malformed q.Text yields a *SyntaxError.
@@ -270,6 +277,13 @@ func buildQuery(q Query) (query.Query, error) {
 	anyOf(fHashtag, []string{q.Hashtag}, normTag)
 	anyOf(fMention, []string{q.Mention}, normHandle)
 	anyOf(fDomainAny, []string{q.Domain}, normDomain)
+	anyOf(fSentiment, q.Sentiments, lower)
+	if q.MinScore != nil || q.MaxScore != nil {
+		yes := true
+		r := query.NewNumericRangeInclusiveQuery(q.MinScore, q.MaxScore, &yes, &yes)
+		r.SetField(fSentimentScore)
+		filters = append(filters, r)
+	}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		yes, no := true, false
 		r := query.NewDateRangeInclusiveQuery(q.From, q.To, &yes, &no)

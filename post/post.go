@@ -43,6 +43,15 @@ type Metrics struct {
 	Quotes  int64 `json:"quotes,omitempty"`
 }
 
+// Sentiment is the tone of a post as a model scored it. The zero value
+// means not scored (a language no model reads, or nothing to score).
+type Sentiment struct {
+	Score      float64 `json:"score"`           // compound polarity in [-1, 1]
+	Label      string  `json:"label,omitempty"` // "negative", "neutral", "positive"; "" when not scored
+	Confidence float64 `json:"confidence"`      // the model's probability of Label, in [0, 1]
+	Model      string  `json:"model,omitempty"` // "name@version" of the model
+}
+
 // Post is one public post, normalised.
 type Post struct {
 	ID       string `json:"id"`        // "<source>:<native id>"
@@ -65,11 +74,12 @@ type Post struct {
 	QuoteOf  string `json:"quote_of,omitempty"`  // post id this quotes
 	RepostOf string `json:"repost_of,omitempty"` // post id this reposts (Text is the original's full text)
 
-	Metrics  Metrics  `json:"metrics"`
-	Hashtags []string `json:"hashtags,omitempty"` // without '#', as written
-	Mentions []string `json:"mentions,omitempty"` // handles without '@'
-	Links    []string `json:"links,omitempty"`    // expanded where the payload has them
-	Media    []string `json:"media,omitempty"`    // media URLs
+	Metrics   Metrics   `json:"metrics"`
+	Sentiment Sentiment `json:"sentiment"`          // computed once, before the store write
+	Hashtags  []string  `json:"hashtags,omitempty"` // without '#', as written
+	Mentions  []string  `json:"mentions,omitempty"` // handles without '@'
+	Links     []string  `json:"links,omitempty"`    // expanded where the payload has them
+	Media     []string  `json:"media,omitempty"`    // media URLs
 
 	Raw []byte `json:"-"` // the source payload, verbatim
 }

@@ -26,7 +26,8 @@ func (s *Stored) Deleted() bool { return !s.DeletedAt.IsZero() }
 
 const postColumns = `id, source, native_id, seq, url, author_id, author_handle, author_name, author_url,
 	text, lang, created_at, collected_at, edited_at, revision, reply_to, quote_of, repost_of,
-	likes, reposts, replies, quotes, hashtags, mentions, links, media, deleted_at, first_seen_at, updated_at`
+	likes, reposts, replies, quotes, hashtags, mentions, links, media, deleted_at, first_seen_at, updated_at,
+	sentiment_label, sentiment, sentiment_confidence, sentiment_model`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -43,7 +44,8 @@ func scanPost(r scanner, unpack func([]byte) ([]byte, error)) (Stored, error) {
 	dest := []any{&p.ID, &p.Source, &p.NativeID, &s.Seq, &p.URL, &p.Author.ID, &p.Author.Handle, &p.Author.Name, &p.Author.URL,
 		&p.Text, &p.Lang, &created, &collected, &edited, &p.Revision, &p.ReplyTo, &p.QuoteOf, &p.RepostOf,
 		&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes,
-		&hashtags, &mentions, &links, &media, &deleted, &firstSeen, &updated}
+		&hashtags, &mentions, &links, &media, &deleted, &firstSeen, &updated,
+		&p.Sentiment.Label, &p.Sentiment.Score, &p.Sentiment.Confidence, &p.Sentiment.Model}
 	if unpack != nil {
 		dest = append(dest, &p.Raw)
 	}

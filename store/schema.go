@@ -74,6 +74,14 @@ CREATE TABLE import_runs (
 	first_errors TEXT NOT NULL DEFAULT '[]'
 );
 `,
+	// 2: sentiment, scored once before the store write (see sentiment/).
+	`
+ALTER TABLE posts ADD COLUMN sentiment_label TEXT NOT NULL DEFAULT '';
+ALTER TABLE posts ADD COLUMN sentiment REAL NOT NULL DEFAULT 0;
+ALTER TABLE posts ADD COLUMN sentiment_confidence REAL NOT NULL DEFAULT 0;
+ALTER TABLE posts ADD COLUMN sentiment_model TEXT NOT NULL DEFAULT '';
+CREATE INDEX posts_sentiment ON posts(sentiment_label);
+`,
 }
 
 // SchemaVersion returns the schema version this build writes.

@@ -252,3 +252,29 @@ func TestRawCompressed(t *testing.T) {
 		t.Errorf("version raw: %v", err)
 	}
 }
+
+func TestSentimentStoredAndRescored(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	p := mk("1", "S3 is down again", 0)
+	p.Lang, p.Sentiment = "en", post.Sentiment{Score: -0.6, Label: "negative", Confidence: 0.8, Model: "m@1"}
+	write(t, s, Batch{Posts: []post.Post{p}})
+	g, _ := s.Get(ctx, p.ID)
+	if g.Sentiment != p.Sentiment {
+		t.Fatalf("sentiment %+v", g.Sentiment)
+	}
+	// The same post unscored keeps its score; scored by another model takes the new one.
+	bare := mk("1", "S3 is down again", 0)
+	if out := write(t, s, Batch{Posts: []post.Post{bare}}); out[0] != Unchanged {
+		t.Errorf("unscored copy: %v", out)
+	}
+	seq, _ := s.MaxSeq(ctx)
+	n, err := s.SetSentiments(ctx, []Rescored{{ID: p.ID, Lang: "en", Sentiment: post.Sentiment{Score: -0.7, Label: "negative", Confidence: 0.9, Model: "m@2"}}, {ID: p.ID, Lang: "en", Sentiment: post.Sentiment{Score: -0.7, Label: "negative", Confidence: 0.9, Model: "m@2"}}})
+	if err != nil || n != 1 {
+		t.Fatalf("rescore: %d %v", n, err)
+	}
+	g, _ = s.Get(ctx, p.ID)
+	if g.Sentiment.Model != "m@2" || g.Seq <= seq {
+		t.Errorf("after rescore: %+v seq %d (was %d)", g.Sentiment, g.Seq, seq)
+	}
+}

@@ -205,7 +205,13 @@ func (w *writer) upsert(p *post.Post) (Outcome, error) {
 			merged.Metrics, merged.Raw = p.Metrics, p.Raw
 		}
 	}
-	indexed := merged.Author.Handle != c.Author.Handle || merged.Lang != c.Lang ||
+	// A scored copy brings its score (a new model's, after a change); an
+	// unscored one keeps the stored score.
+	merged.Sentiment = c.Sentiment
+	if p.Sentiment.Model != "" {
+		merged.Sentiment = p.Sentiment
+	}
+	indexed := merged.Author.Handle != c.Author.Handle || merged.Lang != c.Lang || merged.Sentiment != c.Sentiment ||
 		!slices.Equal(merged.Hashtags, c.Hashtags) || !slices.Equal(merged.Mentions, c.Mentions) || !slices.Equal(merged.Links, c.Links)
 	changed := indexed || merged.Metrics != c.Metrics || merged.URL != c.URL || merged.Author != c.Author ||
 		merged.ReplyTo != c.ReplyTo || merged.QuoteOf != c.QuoteOf || merged.RepostOf != c.RepostOf ||
@@ -268,14 +274,14 @@ func (w *writer) insert(p *post.Post) (Outcome, error) {
 	_, err := w.exec(`INSERT INTO posts (id, source, native_id, seq, url,
 		author_id, author_handle, author_name, author_url, text, lang, created_at, collected_at, edited_at, revision,
 		reply_to, quote_of, repost_of, likes, reposts, replies, quotes, hashtags, mentions, links, media,
-		deleted_at, first_seen_at, updated_at, raw)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		deleted_at, first_seen_at, updated_at, sentiment_label, sentiment, sentiment_confidence, sentiment_model, raw)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.Source, p.NativeID, w.nextSeq(), p.URL,
 		p.Author.ID, p.Author.Handle, p.Author.Name, p.Author.URL, p.Text, p.Lang,
 		fmtTime(p.CreatedAt), fmtTime(p.CollectedAt), nullTime(p.EditedAt), p.Revision,
 		p.ReplyTo, p.QuoteOf, p.RepostOf, p.Metrics.Likes, p.Metrics.Reposts, p.Metrics.Replies, p.Metrics.Quotes,
 		jsonList(p.Hashtags), jsonList(p.Mentions), jsonList(p.Links), jsonList(p.Media),
-		deletedAt, w.now, w.now, raw)
+		deletedAt, w.now, w.now, p.Sentiment.Label, p.Sentiment.Score, p.Sentiment.Confidence, p.Sentiment.Model, raw)
 	if err != nil {
 		return Unchanged, err
 	}
@@ -296,11 +302,12 @@ func (w *writer) update(p *post.Post, bumpSeq bool) error {
 		nullTime(p.EditedAt), p.Revision, p.ReplyTo, p.QuoteOf, p.RepostOf,
 		p.Metrics.Likes, p.Metrics.Reposts, p.Metrics.Replies, p.Metrics.Quotes,
 		jsonList(p.Hashtags), jsonList(p.Mentions), jsonList(p.Links), jsonList(p.Media),
-		fmtTime(p.CollectedAt), w.now, raw, p.ID)
+		fmtTime(p.CollectedAt), w.now, p.Sentiment.Label, p.Sentiment.Score, p.Sentiment.Confidence, p.Sentiment.Model, raw, p.ID)
 	_, err := w.exec(`UPDATE posts SET seq = `+seqExpr+`, url = ?, author_id = ?, author_handle = ?,
 		author_name = ?, author_url = ?, text = ?, lang = ?, edited_at = ?, revision = ?,
 		reply_to = ?, quote_of = ?, repost_of = ?, likes = ?, reposts = ?, replies = ?, quotes = ?,
-		hashtags = ?, mentions = ?, links = ?, media = ?, collected_at = ?, updated_at = ?, raw = ?
+		hashtags = ?, mentions = ?, links = ?, media = ?, collected_at = ?, updated_at = ?,
+		sentiment_label = ?, sentiment = ?, sentiment_confidence = ?, sentiment_model = ?, raw = ?
 		WHERE id = ?`, args...)
 	return err
 }
@@ -333,4 +340,45 @@ func (w *writer) markDeleted(d post.Ref) (Outcome, error) {
 		return Deleted, nil
 	}
 	return Unchanged, nil
+}
+
+// Rescored is a post's language and sentiment as a (new) model sees them.
+type Rescored struct {
+	ID        string
+	Lang      string
+	Sentiment post.Sentiment
+}
+
+// SetSentiments stores new scores in one transaction and returns how many
+// posts changed. Each changed post gets a new seq, so the index follows.
+func (s *Store) SetSentiments(ctx context.Context, rs []Rescored) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	w, err := s.newWriter(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	defer w.close()
+	changed := 0
+	for _, r := range rs {
+		res, err := w.exec(`UPDATE posts SET lang = ?, sentiment_label = ?, sentiment = ?, sentiment_confidence = ?,
+			sentiment_model = ?, seq = ?, updated_at = ?
+			WHERE id = ? AND (lang != ? OR sentiment_label != ? OR sentiment != ? OR sentiment_confidence != ? OR sentiment_model != ?)`,
+			r.Lang, r.Sentiment.Label, r.Sentiment.Score, r.Sentiment.Confidence, r.Sentiment.Model, w.seq+1, w.now,
+			r.ID, r.Lang, r.Sentiment.Label, r.Sentiment.Score, r.Sentiment.Confidence, r.Sentiment.Model)
+		if err != nil {
+			return 0, fmt.Errorf("store: rescore %s: %w", r.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			w.seq++
+			changed++
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: commit: %w", err)
+	}
+	return changed, nil
 }
