@@ -9,6 +9,7 @@ import (
 
 	"github.com/aftershock/aftershock/archive"
 	"github.com/aftershock/aftershock/index"
+	"github.com/aftershock/aftershock/sentiment"
 	"github.com/aftershock/aftershock/store"
 )
 
@@ -30,6 +31,12 @@ func (Ours) Build(ctx context.Context, dir string, c Corpus) (BuildResult, error
 	defer a.Close()
 	if a.Index == nil {
 		return r, a.IndexErr
+	}
+	// Language and sentiment are computed before the store write, as
+	// import does; their cost is part of the figures.
+	scorer, err := sentiment.New()
+	if err != nil {
+		return r, err
 	}
 	start := time.Now()
 	stored := make(chan int64, 1)
@@ -57,7 +64,9 @@ func (Ours) Build(ctx context.Context, dir string, c Corpus) (BuildResult, error
 	}()
 	var b store.Batch
 	for i := range c.N {
-		b.Posts = append(b.Posts, c.Post(i))
+		p := c.Post(i)
+		scorer.Enrich(&p)
+		b.Posts = append(b.Posts, p)
 		if len(b.Posts) == BatchSize || i == c.N-1 {
 			if _, err := a.Store.Write(ctx, b); err != nil {
 				return r, err

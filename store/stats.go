@@ -14,7 +14,8 @@ type Stats struct {
 	MaxSeq                   int64
 	First, Last              time.Time // created_at range of the posts
 	BySource, ByLang         []Count
-	Runs                     []Run // the most recent import runs, newest first
+	BySentiment              []Count // "" counts the posts not scored
+	Runs                     []Run   // the most recent import runs, newest first
 }
 
 // Count is a value with how many posts have it.
@@ -40,6 +41,9 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		return st, err
 	}
 	if st.ByLang, err = s.counts(ctx, "lang"); err != nil {
+		return st, err
+	}
+	if st.BySentiment, err = s.counts(ctx, "sentiment_label"); err != nil {
 		return st, err
 	}
 	st.Runs, err = s.Runs(ctx, 5)

@@ -11,6 +11,7 @@ import (
 	"github.com/aftershock/aftershock/archive"
 	"github.com/aftershock/aftershock/collector/csvfile"
 	"github.com/aftershock/aftershock/collector/importer"
+	"github.com/aftershock/aftershock/sentiment"
 	"github.com/aftershock/aftershock/store"
 )
 
@@ -28,7 +29,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: no input files (use - for standard input)", errUsage)
 	}
-	opts := importer.Options{CSVSource: *source, Stdin: e.stdin}
+	scorer, err := sentiment.New()
+	if err != nil {
+		return err
+	}
+	opts := importer.Options{CSVSource: *source, Stdin: e.stdin, Enrich: scorer}
 	if opts.Format, err = importer.ParseFormat(*format); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

@@ -48,6 +48,8 @@ func commands() []command {
 		{"show", "[--raw] ID…", "one post in full: counts, relations, earlier versions, raw payload", runShow},
 		{"stats", "", "what the archive holds", runStats},
 		{"reindex", "", "rebuild the search index from the archive", runReindex},
+		{"rescore", "", "recompute language and sentiment for every post (after a model change)", runRescore},
+		{"sentiment", "eval FILE", "our sentiment model beside VADER on a labelled file", runSentiment},
 		{"check", "", "compare the search index with the archive", runCheck},
 		{"bench", "import [flags]", "measure import speed side by side with stock Bleve", runBench},
 	}

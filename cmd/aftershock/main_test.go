@@ -215,3 +215,44 @@ func TestShow(t *testing.T) {
 		t.Errorf("missing post: %d %s", code, errOut)
 	}
 }
+
+// Import scores every English and German post; search filters by tone; a
+// rescore with the same model changes nothing.
+func TestSentimentEndToEnd(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	in := []string{
+		testdata.Path(t, "mastodon", "rtoot_tag_ichbinhanna_mastodon-social_page1.json"),
+		testdata.Path(t, "twitter-v1", "python-twitter_streaming_lines.jsonl"),
+	}
+	if code, out, errOut := cli(t, "", append([]string{"--data", data, "import"}, in...)...); code != 0 {
+		t.Fatalf("import: %s%s", out, errOut)
+	}
+	code, out, _ := cli(t, "", "--data", data, "stats")
+	if code != 0 || !strings.Contains(out, "negative") || !strings.Contains(out, "not scored") {
+		t.Errorf("stats: %s", out)
+	}
+	code, out, errOut := cli(t, "", "--data", data, "search", "--json", "--limit", "1000", "--sentiment", "negative", "--lang", "de")
+	if code != 0 {
+		t.Fatalf("search: %s", errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("no negative German posts")
+	}
+	for _, l := range lines {
+		var h struct {
+			Lang      string
+			Sentiment struct{ Label, Model string }
+		}
+		if err := json.Unmarshal([]byte(l), &h); err != nil || h.Lang != "de" || h.Sentiment.Label != "negative" || h.Sentiment.Model == "" {
+			t.Errorf("hit %s", l)
+		}
+	}
+	code, out, _ = cli(t, "", "--data", data, "rescore")
+	if code != 0 || !strings.Contains(out, ": 0 changed") {
+		t.Errorf("rescore: %d %s", code, out)
+	}
+	if code, out, _ := cli(t, "", "--data", data, "check"); code != 0 {
+		t.Errorf("check: %s", out)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +25,9 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	sources := fs.String("source", "", "only these sources, comma-separated (twitter,mastodon,bluesky,hackernews,reddit)")
 	langs := fs.String("lang", "", "only these languages, comma-separated (en,de)")
 	author := fs.String("author", "", "only posts by this handle")
+	tone := fs.String("sentiment", "", "only posts with these sentiment labels, comma-separated (negative,neutral,positive)")
+	minScore := fs.String("min-score", "", "only posts whose sentiment score is at least this (-1 … 1)")
+	maxScore := fs.String("max-score", "", "only posts whose sentiment score is at most this (-1 … 1)")
 	asJSON := fs.Bool("json", false, "print JSON lines")
 	idsOnly := fs.Bool("ids", false, "print only post ids, one per line")
 	pos, err := parseFlags(fs, args)
@@ -32,6 +36,20 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	}
 	q := index.Query{Text: strings.Join(pos, " "), Size: *limit, After: *after, Author: *author,
 		Sources: splitList(*sources), Langs: splitList(*langs)}
+	q.Sentiments = splitList(*tone)
+	for _, b := range []struct {
+		flag, v string
+		dst     **float64
+	}{{"--min-score", *minScore, &q.MinScore}, {"--max-score", *maxScore, &q.MaxScore}} {
+		if b.v == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(b.v, 64)
+		if err != nil || x < -1 || x > 1 {
+			return fmt.Errorf("%w: %s takes a number from -1 to 1", errUsage, b.flag)
+		}
+		*b.dst = &x
+	}
 	if q.From, err = parseTime(*from); err != nil {
 		return fmt.Errorf("%w: --from: %v", errUsage, err)
 	}
@@ -128,6 +146,7 @@ type searchHit struct {
 	QuoteOf   string    `json:"quote_of,omitempty"`
 	RepostOf  string    `json:"repost_of,omitempty"`
 	Metrics   any       `json:"metrics"`
+	Sentiment any       `json:"sentiment,omitempty"`
 	Hashtags  []string  `json:"hashtags,omitempty"`
 	Links     []string  `json:"links,omitempty"`
 	Score     float64   `json:"score,omitempty"`
@@ -137,6 +156,9 @@ func jsonPost(p store.Stored, hits []index.Hit, i int) searchHit {
 	h := searchHit{ID: p.ID, Source: p.Source, URL: p.URL, Author: p.Author, Text: p.Text, Lang: p.Lang,
 		CreatedAt: p.CreatedAt, EditedAt: p.EditedAt, DeletedAt: p.DeletedAt, ReplyTo: p.ReplyTo, QuoteOf: p.QuoteOf,
 		RepostOf: p.RepostOf, Metrics: p.Metrics, Hashtags: p.Hashtags, Links: p.Links}
+	if p.Sentiment.Label != "" {
+		h.Sentiment = p.Sentiment
+	}
 	for _, hit := range hits {
 		if hit.ID == p.ID {
 			h.Score = hit.Score
@@ -164,6 +186,9 @@ func printPost(e *env, p store.Stored) {
 	}
 	if p.Lang != "" {
 		flags = append(flags, p.Lang)
+	}
+	if s := p.Sentiment; s.Label != "" {
+		flags = append(flags, fmt.Sprintf("%s %+.2f", s.Label, s.Score))
 	}
 	fmt.Fprintf(e.stdout, "%s  %-10s %s  %s\n", p.CreatedAt.Format("2006-01-02 15:04:05Z"), p.Source, who, strings.Join(flags, " · "))
 	for _, line := range wrap(p.Text, 96, 4) {

@@ -38,6 +38,15 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(w, " %s %s", v, thousands(l.N))
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "sentiment      ")
+	for _, s := range st.BySentiment {
+		v := s.Value
+		if v == "" {
+			v = "not scored"
+		}
+		fmt.Fprintf(w, " %s %s", v, thousands(s.N))
+	}
+	fmt.Fprintln(w)
 	if a.Index != nil {
 		seq, err := a.Index.LastSeq()
 		if err != nil {

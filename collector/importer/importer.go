@@ -16,12 +16,19 @@ import (
 	"github.com/aftershock/aftershock/collector/mastodon"
 	"github.com/aftershock/aftershock/collector/reddit"
 	"github.com/aftershock/aftershock/collector/twitter"
+	"github.com/aftershock/aftershock/post"
 	"github.com/aftershock/aftershock/store"
 )
 
 // Writer stores batches; *store.Store is one.
 type Writer interface {
 	Write(ctx context.Context, b store.Batch) ([]store.Outcome, error)
+}
+
+// Enricher adds what is computed once before the store write: language and
+// sentiment (*sentiment.Scorer is one).
+type Enricher interface {
+	Enrich(p *post.Post)
 }
 
 // Options tune an import.
@@ -32,6 +39,7 @@ type Options struct {
 	BatchSize  int             // posts per transaction (default 1000)
 	Stdin      io.Reader       // what "-" reads (default os.Stdin)
 	Now        func() time.Time
+	Enrich     Enricher // nil: posts are stored as decoded
 	// Progress, if set, is called after every batch and at the end of each input.
 	Progress func(Summary)
 }
@@ -175,6 +183,9 @@ func importOne(ctx context.Context, w Writer, name string, opts Options, sum *Su
 			if err := p.Validate(); err != nil {
 				sum.fail(where, err)
 				return nil
+			}
+			if opts.Enrich != nil {
+				opts.Enrich.Enrich(p)
 			}
 			batch.Posts = append(batch.Posts, *p)
 		case it.Delete != nil:

@@ -1,0 +1,588 @@
+package sentiment
+
+// Training. The weights in model_en.bin and model_de.bin are written by
+//
+//	go test ./sentiment -run TestTrain -train
+//
+// (add -cv to print 5-fold cross-validation on the training sets first).
+// The settings in trainConfigs and defaultENRules were chosen by
+//
+//	go test ./sentiment -run TestSelect -train -select -v
+//
+// (5-fold cross-validation on the training sets; it writes nothing).
+// Training is deterministic: fixed example order, fixed shuffles, no
+// goroutines. It reads only the training sets named in the package doc; the
+// evaluation sets (TweetEval validation, SB-10k validation, VADER's Amazon
+// snippets) are never read here.
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/aftershock/aftershock/internal/testdata"
+)
+
+var (
+	flagTrain  = flag.Bool("train", false, "train the models and rewrite model_*.bin")
+	flagCV     = flag.Bool("cv", false, "with -train: print 5-fold cross-validation of the chosen settings first")
+	flagSelect = flag.Bool("select", false, "with -train: run the cross-validated selection of the settings (TestSelect; writes nothing)")
+	flagLang   = flag.String("trainlang", "en,de", "with -train: languages to train")
+)
+
+// trainConfig are the settings of one language's training.
+type trainConfig struct {
+	epochs  int
+	rate    float64 // AdaGrad step
+	l2      float64 // on hashed weights, per update
+	l2Dense float64
+	mode    uint8 // hashAll, hashLexicon or hashNone
+	// English gold: mean rating ≤ -neutral is negative, ≥ neutral positive.
+	neutral float64
+	// English: weight of the movie-review snippets (the NYT snippets weigh
+	// 1) and of the German SB-10k training tweets, scored by the German
+	// rule layer (dense features only: their words are German); 0 leaves
+	// the tweets out.
+	movieW, tweetW float64
+	rules          enRules // English rule-layer options
+}
+
+// trainConfigs are the settings of the shipped models. Everything but the
+// a-priori ones (neutral: a mean rating within half a scale step of 0 is
+// neutral; the 5 folds) was chosen by TestSelect: 5-fold cross-validation
+// on the training sets only. The evaluation sets played no part.
+var trainConfigs = map[string]trainConfig{
+	"en": {epochs: 16, rate: 0.05, l2: 1e-4, l2Dense: 1e-6, mode: hashAll, neutral: 0.5, movieW: 0.5, tweetW: 2,
+		rules: defaultENRules()},
+	"de": {epochs: 8, rate: 0.1, l2: 1e-2, l2Dense: 1e-6, mode: hashLexicon},
+}
+
+// modelVersion is the version in the model names; raise it with every
+// retraining that changes the weights.
+const modelVersion = "2"
+
+// cvFolds is the k of the cross-validation.
+const cvFolds = 5
+
+// trainExample is one featurised training text.
+type trainExample struct {
+	dense    [nDense]float64
+	feats    []uint32
+	label    int // 0 negative, 1 neutral, 2 positive
+	value    float64
+	hasValue bool
+	weight   float64
+}
+
+// source is one training set of a language, featurised.
+type source struct {
+	name   string
+	exs    []trainExample
+	weight float64 // of its examples in training; 0: used for validation only
+}
+
+// trainingSources reads and featurises the training sets of lang: for
+// English the VADER movie and NYT snippets and the SB-10k training tweets
+// (through the German rule layer), for German the SB-10k training tweets.
+// s must have been built with cfg.rules.
+func trainingSources(t *testing.T, s *Scorer, lang string, cfg trainConfig) []source {
+	t.Helper()
+	if lang == "de" {
+		return []source{{"SB-10k train", featurise(s, "de", cfg.mode, readSB10kTrain(t)), 1}}
+	}
+	var out []source
+	for _, f := range []string{"vader_movieReviewSnippets_GroundTruth.txt", "vader_nytEditorialSnippets_GroundTruth.txt"} {
+		e, err := ReadVADERGroundTruth(testdata.Path(t, "sentiment", f), "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range e {
+			switch {
+			case e[i].Value <= -cfg.neutral:
+				e[i].Label = Negative
+			case e[i].Value >= cfg.neutral:
+				e[i].Label = Positive
+			default:
+				e[i].Label = Neutral
+			}
+		}
+		name, w := "NYT", 1.0
+		if strings.Contains(f, "movie") {
+			name, w = "movie", cfg.movieW
+		}
+		out = append(out, source{name, featurise(s, "en", cfg.mode, e), w})
+	}
+	return append(out, source{"SB-10k train (de rules)", featurise(s, "de", hashNone, readSB10kTrain(t)), cfg.tweetW})
+}
+
+// withWeights returns the sources with the weights of cfg (the featurised
+// examples are shared).
+func withWeights(srcs []source, lang string, cfg trainConfig) []source {
+	out := append([]source(nil), srcs...)
+	if lang == "en" {
+		out[0].weight, out[1].weight, out[2].weight = cfg.movieW, 1, cfg.tweetW
+	}
+	return out
+}
+
+func readSB10kTrain(t *testing.T) []Example {
+	e, err := ReadTweetEval(testdata.Path(t, "sentiment", "umsab_german_sb10k_train_text.txt"), "", "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func featurise(s *Scorer, lang string, mode uint8, exs []Example) []trainExample {
+	l := s.langs[lang]
+	out := make([]trainExample, 0, len(exs))
+	sc := new(scratch)
+	for _, ex := range exs {
+		te := trainExample{value: ex.Value, hasValue: ex.HasValue}
+		sc.toks.tokenize(clip(ex.Text), &s.emo)
+		rr := l.lex.apply(sc, l.foreign)
+		denseFeatures(&te.dense, &sc.toks, &rr)
+		te.feats = hashFeatures(nil, sc, l.lex, mode)
+		te.label = int(ex.Label - Negative)
+		out = append(out, te)
+	}
+	return out
+}
+
+// pool returns the weighted training examples of the sources; with fold ≥
+// 0 it leaves out the examples of that fold (index mod cvFolds).
+func pool(srcs []source, fold int) []trainExample {
+	var out []trainExample
+	for _, src := range srcs {
+		if src.weight == 0 {
+			continue
+		}
+		for i, e := range src.exs {
+			if fold >= 0 && i%cvFolds == fold {
+				continue
+			}
+			e.weight = src.weight
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// trainLR fits a multinomial logistic regression with AdaGrad, each class
+// weighted by the inverse of its (weighted) frequency: a uniform class
+// prior, the objective that macro-F1 rewards.
+func trainLR(exs []trainExample, cfg trainConfig, seed uint64) *linearModel {
+	var count [nClass]float64
+	var total float64
+	for _, e := range exs {
+		count[e.label] += e.weight
+		total += e.weight
+	}
+	var cw [nClass]float64
+	for c := range nClass {
+		if count[c] > 0 {
+			cw[c] = total / (nClass * count[c])
+		}
+	}
+	var w, gw []float64
+	if cfg.mode != hashNone {
+		w = make([]float64, hashSize*nClass)
+		gw = make([]float64, hashSize*nClass)
+	}
+	var bias, gb [nClass]float64
+	var dense, gd [nDense][nClass]float64
+	order := make([]int, len(exs))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5e17))
+	const eps = 1e-8
+	for range cfg.epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			e := &exs[i]
+			var z [nClass]float64
+			for c := range nClass {
+				z[c] = bias[c]
+				for j, x := range e.dense {
+					z[c] += dense[j][c] * x
+				}
+			}
+			if w != nil {
+				for _, f := range e.feats {
+					for c := range nClass {
+						z[c] += w[int(f)*nClass+c]
+					}
+				}
+			}
+			p := softmax(z)
+			for c := range nClass {
+				g := p[c]
+				if c == e.label {
+					g -= 1
+				}
+				g *= cw[e.label] * e.weight
+				gb[c] += g * g
+				bias[c] -= cfg.rate * g / math.Sqrt(gb[c]+eps)
+				for j, x := range e.dense {
+					gj := g*x + cfg.l2Dense*dense[j][c]
+					gd[j][c] += gj * gj
+					dense[j][c] -= cfg.rate * gj / math.Sqrt(gd[j][c]+eps)
+				}
+				if w == nil {
+					continue
+				}
+				for _, f := range e.feats {
+					k := int(f)*nClass + c
+					gk := g + cfg.l2*w[k]
+					gw[k] += gk * gk
+					w[k] -= cfg.rate * gk / math.Sqrt(gw[k]+eps)
+				}
+			}
+		}
+	}
+	m := &linearModel{mode: cfg.mode}
+	if w != nil {
+		m.w = make([]float32, len(w))
+	}
+	for c := range nClass {
+		m.bias[c] = float32(bias[c])
+		for j := range nDense {
+			m.dense[j][c] = float32(dense[j][c])
+		}
+	}
+	for k := range m.w {
+		m.w[k] = float32(w[k])
+	}
+	return m
+}
+
+// evalResult is how a model does on some examples.
+type evalResult struct {
+	acc, f1 float64
+	pearson float64 // of P(pos) − P(neg) with the gold mean rating, if any
+}
+
+func evaluateLR(m *linearModel, exs []trainExample) evalResult {
+	var conf [nClass][nClass]int
+	var xs, ys []float64
+	for i := range exs {
+		e := &exs[i]
+		p := m.predict(&e.dense, e.feats)
+		best := 0
+		for c := 1; c < nClass; c++ {
+			if p[c] > p[best] {
+				best = c
+			}
+		}
+		conf[e.label][best]++
+		if e.hasValue {
+			xs = append(xs, p[2]-p[0])
+			ys = append(ys, e.value)
+		}
+	}
+	var r evalResult
+	correct := 0
+	for c := range nClass {
+		tp := conf[c][c]
+		correct += tp
+		var sup, pred int
+		for k := range nClass {
+			sup += conf[c][k]
+			pred += conf[k][c]
+		}
+		if sup > 0 && pred > 0 && tp > 0 {
+			p, rc := float64(tp)/float64(pred), float64(tp)/float64(sup)
+			r.f1 += 2 * p * rc / (p + rc) / nClass
+		}
+	}
+	r.acc = float64(correct) / float64(len(exs))
+	r.pearson = pearson(xs, ys)
+	return r
+}
+
+// cvResult is the cross-validation of one configuration: per source the
+// mean over the folds of the held-out figures.
+type cvResult struct {
+	perSource []evalResult
+	score     float64          // the selection criterion: mean of the sources' macro-F1
+	folds     [cvFolds]float64 // the criterion on each fold
+	pearson   float64          // mean held-out Pearson r over the sources with ratings
+}
+
+// crossValidate trains on all folds but one of every weighted source and
+// measures on the held-out fold of every source, cvFolds times.
+func crossValidate(srcs []source, cfg trainConfig) cvResult {
+	res := cvResult{perSource: make([]evalResult, len(srcs))}
+	for fold := range cvFolds {
+		m := trainLR(pool(srcs, fold), cfg, 1)
+		for si, src := range srcs {
+			var held []trainExample
+			for i := fold; i < len(src.exs); i += cvFolds {
+				held = append(held, src.exs[i])
+			}
+			r := evaluateLR(m, held)
+			res.folds[fold] += r.f1 / float64(len(srcs))
+			res.perSource[si].acc += r.acc / cvFolds
+			res.perSource[si].f1 += r.f1 / cvFolds
+			res.perSource[si].pearson += r.pearson / cvFolds
+		}
+	}
+	var np int
+	for si, src := range srcs {
+		res.score += res.perSource[si].f1 / float64(len(srcs))
+		if len(src.exs) > 0 && src.exs[0].hasValue {
+			res.pearson += res.perSource[si].pearson
+			np++
+		}
+	}
+	if np > 0 {
+		res.pearson /= float64(np)
+	}
+	return res
+}
+
+func (r cvResult) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "criterion %.4f [", r.score)
+	for i, p := range r.perSource {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "%.3f", p.f1)
+	}
+	fmt.Fprintf(&b, "]")
+	if r.pearson != 0 {
+		fmt.Fprintf(&b, " r %.3f", r.pearson)
+	}
+	return b.String()
+}
+
+func TestTrain(t *testing.T) {
+	if !*flagTrain {
+		t.Skip("training runs with -train")
+	}
+	for _, lang := range splitComma(*flagLang) {
+		cfg := trainConfigs[lang]
+		s := newUntrained(cfg.rules)
+		srcs := trainingSources(t, s, lang, cfg)
+		if *flagCV {
+			r := crossValidate(srcs, cfg)
+			for i, src := range srcs {
+				p := r.perSource[i]
+				t.Logf("%s: %d-fold CV on %s (%d): accuracy %.3f macro-F1 %.3f Pearson r %.3f", lang, cvFolds, src.name, len(src.exs), p.acc, p.f1, p.pearson)
+			}
+			t.Logf("%s: CV %v", lang, r)
+		}
+		m := trainLR(pool(srcs, -1), cfg, 1)
+		m.name = "aftershock-" + lang + "@" + modelVersion
+		for _, src := range srcs {
+			r := evaluateLR(m, src.exs)
+			t.Logf("%s: training figures on %s: accuracy %.3f macro-F1 %.3f", lang, src.name, r.acc, r.f1)
+		}
+		b := encodeModel(m)
+		if err := os.WriteFile(fmt.Sprintf("model_%s.bin", lang), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: wrote model_%s.bin (%d bytes)", lang, lang, len(b))
+	}
+}
+
+// TestSelect chooses the settings of trainConfigs (and the English rule
+// options, defaultENRules) by 5-fold cross-validation on the training
+// sources only: the criterion is the mean over the sources of the held-out
+// macro-F1 (English: movie, NYT and the SB-10k training tweets, each
+// weighing the same whatever its size; German: the SB-10k training tweets).
+// Stage 1 chooses the data and features with default optimiser settings,
+// stage 2 the optimiser settings for the stage-1 choice. It prints the
+// results and writes nothing; copy the choice into the code by hand.
+func TestSelect(t *testing.T) {
+	if !*flagTrain || !*flagSelect {
+		t.Skip("selection runs with -train -select")
+	}
+	base := trainConfig{epochs: 8, rate: 0.1, l2: 1e-3, l2Dense: 1e-6, neutral: 0.5}
+	modes := []uint8{hashAll, hashLexicon, hashNone}
+	modeName := [...]string{"all", "lexicon", "none"}
+	for _, lang := range splitComma(*flagLang) {
+		var best trainConfig
+		bestScore := -1.0
+		consider := func(cfg trainConfig, srcs []source, desc string) {
+			r := crossValidate(withWeights(srcs, lang, cfg), cfg)
+			t.Logf("%s: %s: %v", lang, desc, r)
+			if r.score > bestScore {
+				best, bestScore = cfg, r.score
+			}
+		}
+		// Stage 1: data and features.
+		if lang == "en" {
+			for _, rules := range []enRules{{1, false}, {0.3, false}, {1, true}, {0.3, true}} {
+				s := newUntrained(rules)
+				for _, mode := range modes {
+					cfg := base
+					cfg.rules, cfg.mode = rules, mode
+					srcs := trainingSources(t, s, lang, cfg)
+					for _, mw := range []float64{0.25, 0.5, 1} {
+						for _, tw := range []float64{0, 0.5, 1, 2} {
+							cfg.movieW, cfg.tweetW = mw, tw
+							consider(cfg, srcs, fmt.Sprintf("names %.1f common %v mode %s movieW %.2f tweetW %.1f",
+								rules.nameScale, rules.commonWords, modeName[mode], mw, tw))
+						}
+					}
+				}
+			}
+		} else {
+			s := newUntrained(defaultENRules())
+			for _, mode := range modes {
+				cfg := base
+				cfg.mode, cfg.rules = mode, defaultENRules()
+				consider(cfg, trainingSources(t, s, lang, cfg), "mode "+modeName[mode])
+			}
+		}
+		t.Logf("%s: stage 1 choice %+v (criterion %.4f)", lang, best, bestScore)
+		// Stage 2: optimiser.
+		stage1 := best
+		s := newUntrained(stage1.rules)
+		srcs := trainingSources(t, s, lang, stage1)
+		l2s := []float64{1e-4, 1e-3, 1e-2}
+		if stage1.mode == hashNone {
+			l2s = l2s[1:2] // no hashed weights
+		}
+		for _, ep := range []int{4, 8, 16} {
+			for _, rate := range []float64{0.05, 0.1, 0.2} {
+				for _, l2 := range l2s {
+					for _, l2d := range []float64{1e-6, 1e-3} {
+						cfg := stage1
+						cfg.epochs, cfg.rate, cfg.l2, cfg.l2Dense = ep, rate, l2, l2d
+						consider(cfg, srcs, fmt.Sprintf("epochs %d rate %.2f l2 %g l2Dense %g", ep, rate, l2, l2d))
+					}
+				}
+			}
+		}
+		if lang == "en" {
+			best = selectRules(t, best)
+		}
+		t.Logf("%s: choice %+v", lang, best)
+	}
+}
+
+// selectRules is stage 3 of the English selection: each optional rule of the
+// rule layer (names weigh nameScale; the common-word adjustments) stays only
+// if, on the chosen settings, it beats leaving it out by more than one
+// standard error of the paired differences over the folds. A rule must earn
+// its place; a difference within the noise of the folds leaves it out.
+func selectRules(t *testing.T, cfg trainConfig) trainConfig {
+	cv := func(c trainConfig) cvResult {
+		return crossValidate(trainingSources(t, newUntrained(c.rules), "en", c), c)
+	}
+	for _, opt := range []string{"names", "common"} {
+		with, without := cfg, cfg
+		switch opt {
+		case "names":
+			if cfg.rules.nameScale == 1 {
+				continue
+			}
+			without.rules.nameScale = 1
+		case "common":
+			if !cfg.rules.commonWords {
+				with.rules.commonWords = true
+			}
+			without.rules.commonWords = false
+		}
+		a, b := cv(with), cv(without)
+		var d [cvFolds]float64
+		var mean, ss float64
+		for i := range cvFolds {
+			d[i] = a.folds[i] - b.folds[i]
+			mean += d[i] / cvFolds
+		}
+		for i := range cvFolds {
+			ss += (d[i] - mean) * (d[i] - mean)
+		}
+		se := math.Sqrt(ss / (cvFolds - 1) / cvFolds)
+		keep := mean > se
+		t.Logf("en: rule %s: with %.4f, without %.4f, paired difference %+.4f ± %.4f (SE; folds %+.4f): keep %v",
+			opt, a.score, b.score, mean, se, d, keep)
+		if keep {
+			cfg = with
+		} else {
+			cfg = without
+		}
+	}
+	return cfg
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// trainLangID writes langid.bin: the English-German trigram log ratios.
+func trainLangID(t *testing.T) []byte {
+	var en, de []string
+	for _, f := range []string{"vader_movieReviewSnippets_GroundTruth.txt", "vader_nytEditorialSnippets_GroundTruth.txt"} {
+		exs, err := ReadVADERGroundTruth(testdata.Path(t, "sentiment", f), "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range exs {
+			en = append(en, e.Text)
+		}
+	}
+	for _, e := range readSB10kTrain(t) {
+		de = append(de, e.Text)
+	}
+	count := func(texts []string) ([]float64, float64) {
+		c := make([]float64, langBuckets)
+		var n float64
+		for _, text := range texts {
+			for _, f := range strings.Fields(text) {
+				if f[0] == '@' || f[0] == '#' || strings.Contains(f, "://") || strings.HasPrefix(f, "http") {
+					continue
+				}
+				for _, w := range strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' }) {
+					w = strings.ReplaceAll(strings.ToLower(w), "’", "'")
+					rs := append(append([]rune{'^'}, []rune(w)...), '$')
+					for i := 0; i+2 < len(rs); i++ {
+						c[trigramBucket(rs[i], rs[i+1], rs[i+2])]++
+						n++
+					}
+				}
+			}
+		}
+		return c, n
+	}
+	ce, ne := count(en)
+	cd, nd := count(de)
+	b := make([]byte, langBuckets)
+	for i := range b {
+		pe := (ce[i] + 0.5) / (ne + 0.5*langBuckets)
+		pd := (cd[i] + 0.5) / (nd + 0.5*langBuckets)
+		v := math.Round(16 * math.Log(pe/pd))
+		v = math.Max(-127, math.Min(127, v))
+		b[i] = byte(int8(v))
+	}
+	return b
+}
+
+func TestTrainLangID(t *testing.T) {
+	if !*flagTrain {
+		t.Skip("training runs with -train")
+	}
+	if err := os.WriteFile("langid.bin", trainLangID(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
