@@ -36,8 +36,10 @@
 // Internet"). German compounds are matched by their head ("Serverausfall"),
 // inflected German adjectives by their stem. English common words that
 // posts mostly use without judging are toned down ("like" as a comparison,
-// "please", party and event names); this adjustment was kept because 5-fold
-// cross-validation on the training sets preferred it. A rule that makes
+// "please", party and event names) only when the enCommonWords rule is on;
+// it is off in the shipped model: cross-validation preferred it by a hair,
+// but its word list may have been written after reading validation errors,
+// so it is left out to keep the reported figures honest. A rule that makes
 // capitalised words inside names count little exists in the code but is off:
 // cross-validation did not show it to help.
 //
@@ -88,7 +90,7 @@
 // 1e-6/1e-3 on dense weights); stage 3 keeps an optional English rule only
 // if it beats leaving it out by more than one standard error of the paired
 // fold differences (names: +0.0009 ± 0.0010, off; common words: +0.0008 ±
-// 0.0006, on). Chosen: English all features, 16 epochs, step 0.05, L2 1e-4
+// 0.0006, switched off by hand, see above). Chosen: English all features, 16 epochs, step 0.05, L2 1e-4
 // and 1e-6 (CV criterion 0.594: movie 0.552, NYT 0.575, tweets 0.654);
 // German lexicon words, 8 epochs, step 0.1, L2 1e-2 and 1e-6 (CV macro-F1
 // 0.686). A-priori, not tuned: the ±0.5 neutral band of the English ratings
@@ -101,9 +103,9 @@
 // Figures (TestEvaluationFloors asserts floors slightly below them):
 //
 //	set                                   ours    VADER (govader)
-//	TweetEval validation, macro-F1        0.484   0.561
+//	TweetEval validation, macro-F1        0.481   0.561
 //	SB-10k validation (German), macro-F1  0.671   0.429
-//	VADER Amazon snippets, Pearson r      0.587   0.590
+//	VADER Amazon snippets, Pearson r      0.588   0.590
 //
 // The English model does not beat plain VADER on English posts: the
 // settings that cross-validation on reviews and editorials prefers (their
