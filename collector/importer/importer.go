@@ -223,11 +223,12 @@ func Decode(r io.Reader, opts Options) (items iter.Seq[collector.Item], format F
 			return nil, "", nil, err
 		}
 	}
-	if items, err = decoder(format, opts)(br); err != nil {
+	decode, err := decoder(format, opts)
+	if err != nil {
 		closeAll()
 		return nil, "", nil, err
 	}
-	return items, format, closeAll, nil
+	return decode(br), format, closeAll, nil
 }
 
 type decoderPanic struct{ v any }
@@ -259,37 +260,30 @@ func safeRange(items iter.Seq[collector.Item], fn func(collector.Item) error) (e
 }
 
 // decoder returns the decode function for a format.
-func decoder(f Format, opts Options) func(io.Reader) (iter.Seq[collector.Item], error) {
-	plain := func(d collector.DecodeFunc) func(io.Reader) (iter.Seq[collector.Item], error) {
-		return func(r io.Reader) (iter.Seq[collector.Item], error) { return d(r), nil }
-	}
+func decoder(f Format, opts Options) (collector.DecodeFunc, error) {
 	switch f {
 	case TwitterV1:
-		return plain(twitter.DecodeV1)
+		return twitter.DecodeV1, nil
 	case Twarc2:
-		return plain(twitter.DecodeTwarc2)
+		return twitter.DecodeTwarc2, nil
 	case XArchive:
-		return plain(twitter.DecodeArchive)
+		return twitter.DecodeArchive, nil
 	case Mastodon:
-		return plain(mastodon.DecodeStatuses)
+		return mastodon.DecodeStatuses, nil
 	case Outbox:
-		return plain(mastodon.DecodeOutbox)
+		return mastodon.DecodeOutbox, nil
 	case Jetstream:
-		return plain(bluesky.DecodeJetstream)
+		return bluesky.DecodeJetstream, nil
 	case HackerNews:
-		return plain(hackernews.DecodeAlgolia)
+		return hackernews.DecodeAlgolia, nil
 	case RedditJSON:
-		return plain(reddit.DecodeListing)
+		return reddit.DecodeListing, nil
 	case CSV:
 		src := opts.CSVSource
 		if src == "" {
 			src = "csv"
 		}
-		return func(r io.Reader) (iter.Seq[collector.Item], error) {
-			return csvfile.Decode(r, opts.CSVColumns, src), nil
-		}
+		return func(r io.Reader) iter.Seq[collector.Item] { return csvfile.Decode(r, opts.CSVColumns, src) }, nil
 	}
-	return func(io.Reader) (iter.Seq[collector.Item], error) {
-		return nil, fmt.Errorf("%w %q", ErrUnknownFormat, f)
-	}
+	return nil, fmt.Errorf("%w %q", ErrUnknownFormat, f)
 }
