@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,10 +62,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return benchChild(ctx, e, *child, engines, splitList(*dirs), bench.NewCorpus(seed, ns[0]), *reps)
 	}
 
-	self, err := os.Executable()
+	// The children run a private copy of this binary, so that rebuilding
+	// bin/aftershock during an hour-long run cannot change the program
+	// half-way (a new index mapping would throw a built index away).
+	self, err := copyExecutable(*tmp)
 	if err != nil {
 		return err
 	}
+	defer os.Remove(self)
 	call := func(out any, args ...string) error {
 		cmd := exec.CommandContext(ctx, self, append([]string{"bench", "-corpus", *corpus}, args...)...)
 		var buf bytes.Buffer
@@ -170,4 +175,33 @@ func benchChild(ctx context.Context, e *env, what string, engines, dirs []string
 		return fmt.Errorf("%w: -child %q", errUsage, what)
 	}
 	return json.NewEncoder(e.stdout).Encode(out)
+}
+
+// copyExecutable copies the running binary into dir (the system's temporary
+// folder when empty) and returns the copy's path.
+func copyExecutable(dir string) (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	src, err := os.Open(self)
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	dst, err := os.CreateTemp(dir, "aftershock-bench-bin-")
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		os.Remove(dst.Name())
+		return "", err
+	}
+	if err := dst.Chmod(0o755); err != nil {
+		dst.Close()
+		os.Remove(dst.Name())
+		return "", err
+	}
+	return dst.Name(), dst.Close()
 }
