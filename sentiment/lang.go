@@ -116,36 +116,27 @@ var scriptLang = [nScripts]string{scCyrillic: "ru", scGreek: "el", scArabic: "ar
 	scHangul: "ko", scKana: "ja", scHan: "zh", scThai: "th", scDevanagari: "hi", scTamil: "ta",
 	scArmenian: "hy", scGeorgian: "ka"}
 
+// scriptTables maps Unicode scripts (the standard library's tables) to the
+// script classes the detector tells apart.
+var scriptTables = []struct {
+	table  *unicode.RangeTable
+	script int
+}{
+	{unicode.Latin, scLatin}, {unicode.Greek, scGreek}, {unicode.Cyrillic, scCyrillic},
+	{unicode.Armenian, scArmenian}, {unicode.Hebrew, scHebrew}, {unicode.Arabic, scArabic},
+	{unicode.Devanagari, scDevanagari}, {unicode.Tamil, scTamil}, {unicode.Thai, scThai},
+	{unicode.Georgian, scGeorgian}, {unicode.Hangul, scHangul}, {unicode.Hiragana, scKana},
+	{unicode.Katakana, scKana}, {unicode.Han, scHan},
+}
+
 func scriptOf(r rune) int {
-	switch {
-	case r < 0x250:
-		return scLatin
-	case r >= 0x1E00 && r <= 0x1EFF:
-		return scLatin
-	case r >= 0x370 && r <= 0x3FF || r >= 0x1F00 && r <= 0x1FFF:
-		return scGreek
-	case r >= 0x400 && r <= 0x52F:
-		return scCyrillic
-	case r >= 0x530 && r <= 0x58F:
-		return scArmenian
-	case r >= 0x590 && r <= 0x5FF:
-		return scHebrew
-	case r >= 0x600 && r <= 0x6FF || r >= 0x750 && r <= 0x77F || r >= 0xFB50 && r <= 0xFEFF:
-		return scArabic
-	case r >= 0x900 && r <= 0x97F:
-		return scDevanagari
-	case r >= 0xB80 && r <= 0xBFF:
-		return scTamil
-	case r >= 0xE00 && r <= 0xE7F:
-		return scThai
-	case r >= 0x10A0 && r <= 0x10FF:
-		return scGeorgian
-	case r >= 0x1100 && r <= 0x11FF || r >= 0xAC00 && r <= 0xD7AF || r >= 0x3130 && r <= 0x318F:
-		return scHangul
-	case r >= 0x3040 && r <= 0x30FF || r >= 0x31F0 && r <= 0x31FF || r >= 0xFF66 && r <= 0xFF9F:
-		return scKana
-	case r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF || r >= 0x20000 && r <= 0x2FFFF:
-		return scHan
+	if r < 0x250 {
+		return scLatin // ASCII, Latin-1 and Latin Extended: the common case, without a table look-up
+	}
+	for _, t := range scriptTables {
+		if unicode.Is(t.table, r) {
+			return t.script
+		}
 	}
 	return scOther
 }
