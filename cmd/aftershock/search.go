@@ -75,10 +75,8 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if a.Index != nil {
-		if _, err := a.CatchUp(ctx, nil); err != nil {
-			return err
-		}
+	if err := catchUp(ctx, e, a); err != nil {
+		return err
 	}
 	printed := 0
 	for {
@@ -236,4 +234,31 @@ func wrap(text string, width, maxLines int) []string {
 		lines[maxLines-1] += " …"
 	}
 	return lines
+}
+
+// catchUp brings the index up to the store before a search, and says so on a
+// terminal when that takes a while (a new index, or one rebuilt after a
+// mapping change, catches up on the whole archive).
+func catchUp(ctx context.Context, e *env, a *archive.Archive) error {
+	if a.Index == nil {
+		return nil
+	}
+	seq, err := a.Index.LastSeq()
+	if err != nil {
+		return err
+	}
+	head, err := a.Store.MaxSeq(ctx)
+	if err != nil {
+		return err
+	}
+	var progress func(done, _ int64)
+	if lag := head - seq; lag > 10*archive.CatchUpBatch {
+		fmt.Fprintf(e.stderr, "index: %s changes behind the archive; catching up first\n", thousands(lag))
+		if isTerminal(e.stderr) {
+			progress = func(done, _ int64) { fmt.Fprintf(e.stderr, "\r\033[K%s of %s indexed", thousands(done), thousands(lag)) }
+			defer fmt.Fprint(e.stderr, "\r\033[K")
+		}
+	}
+	_, err = a.CatchUp(ctx, progress)
+	return err
 }
