@@ -255,7 +255,9 @@ func catchUp(ctx context.Context, e *env, a *archive.Archive) error {
 	if lag := head - seq; lag > 10*archive.CatchUpBatch {
 		fmt.Fprintf(e.stderr, "index: %s changes behind the archive; catching up first\n", thousands(lag))
 		if isTerminal(e.stderr) {
-			progress = func(done, _ int64) { fmt.Fprintf(e.stderr, "\r\033[K%s of %s indexed", thousands(done), thousands(lag)) }
+			progress = func(done, _ int64) {
+				fmt.Fprintf(e.stderr, "\r\033[K%s of %s indexed", thousands(done), thousands(lag))
+			}
 			defer fmt.Fprint(e.stderr, "\r\033[K")
 		}
 	}
