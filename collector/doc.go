@@ -11,6 +11,7 @@
 package collector
 
 import (
+	"fmt"
 	"io"
 	"iter"
 
@@ -28,3 +29,28 @@ type Item struct {
 
 // DecodeFunc decodes one file format.
 type DecodeFunc func(r io.Reader) iter.Seq[Item]
+
+// Check reports whether it keeps the contract above: exactly one of Post,
+// Delete and Err set, a line of at least 1 (JSON and CSV inputs always have
+// one), and a Post that passes Validate. Decoder tests and fuzz targets call
+// it on every item.
+func (it Item) Check() error {
+	n := 0
+	for _, set := range []bool{it.Post != nil, it.Delete != nil, it.Err != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("item at line %d has %d of Post, Delete, Err set, want exactly one", it.Line, n)
+	}
+	if it.Line < 1 {
+		return fmt.Errorf("item has line %d, want at least 1", it.Line)
+	}
+	if it.Post != nil {
+		if err := it.Post.Validate(); err != nil {
+			return fmt.Errorf("line %d: invalid post: %w", it.Line, err)
+		}
+	}
+	return nil
+}

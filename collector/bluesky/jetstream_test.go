@@ -26,27 +26,11 @@ func collect(t *testing.T, seq iter.Seq[collector.Item]) result {
 	t.Helper()
 	var r result
 	for it := range seq {
-		n := 0
-		if it.Post != nil {
-			n++
-		}
-		if it.Delete != nil {
-			n++
-		}
-		if it.Err != nil {
-			n++
-		}
-		if n != 1 {
-			t.Fatalf("item at line %d has %d of Post/Delete/Err set", it.Line, n)
-		}
-		if it.Line < 1 {
-			t.Errorf("item has line %d", it.Line)
+		if err := it.Check(); err != nil {
+			t.Fatal(err)
 		}
 		switch {
 		case it.Post != nil:
-			if err := it.Post.Validate(); err != nil {
-				t.Errorf("line %d: invalid post: %v", it.Line, err)
-			}
 			r.posts = append(r.posts, it.Post)
 			r.lines = append(r.lines, it.Line)
 		case it.Delete != nil:

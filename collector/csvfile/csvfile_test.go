@@ -23,30 +23,20 @@ func decodeAll(t testing.TB, in []byte, m Mapping, def string) result {
 	t.Helper()
 	var r result
 	for it := range Decode(bytes.NewReader(in), m, def) {
-		n := 0
-		if it.Post != nil {
-			n++
-			if err := it.Post.Validate(); err != nil {
-				t.Errorf("line %d: invalid post: %v", it.Line, err)
-			}
-			r.posts = append(r.posts, it.Post)
-			r.lines = append(r.lines, it.Line)
+		if err := it.Check(); err != nil {
+			t.Fatal(err)
 		}
 		if it.Delete != nil {
-			n++
+			t.Fatalf("item %+v: CSV yields no deletions", it)
 		}
-		if it.Err != nil {
-			n++
+		if it.Post != nil {
+			r.posts = append(r.posts, it.Post)
+			r.lines = append(r.lines, it.Line)
+		} else {
 			if !strings.HasPrefix(it.Err.Error(), "csv: ") {
 				t.Errorf("error %q lacks context", it.Err)
 			}
 			r.errs = append(r.errs, it)
-		}
-		if n != 1 || it.Delete != nil {
-			t.Fatalf("item %+v: want exactly one of Post and Err", it)
-		}
-		if it.Line < 1 {
-			t.Fatalf("item %+v: line %d < 1", it, it.Line)
 		}
 	}
 	return r

@@ -19,27 +19,16 @@ import (
 func decodeAll(t testing.TB, in []byte) (posts []*post.Post, dels []*post.Ref, errs []collector.Item) {
 	t.Helper()
 	for it := range DecodeAlgolia(bytes.NewReader(in)) {
-		n := 0
-		if it.Post != nil {
-			n++
-			if err := it.Post.Validate(); err != nil {
-				t.Errorf("line %d: invalid post: %v", it.Line, err)
-			}
+		if err := it.Check(); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case it.Post != nil:
 			posts = append(posts, it.Post)
-		}
-		if it.Delete != nil {
-			n++
+		case it.Delete != nil:
 			dels = append(dels, it.Delete)
-		}
-		if it.Err != nil {
-			n++
+		default:
 			errs = append(errs, it)
-		}
-		if n != 1 {
-			t.Fatalf("item %+v: want exactly one of Post, Delete, Err", it)
-		}
-		if it.Line < 1 {
-			t.Fatalf("item %+v: line %d < 1", it, it.Line)
 		}
 	}
 	return posts, dels, errs

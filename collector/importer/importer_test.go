@@ -214,19 +214,8 @@ func FuzzDecode(f *testing.F) {
 		}
 		defer closeAll()
 		for it := range items {
-			n := 0
-			for _, set := range []bool{it.Post != nil, it.Delete != nil, it.Err != nil} {
-				if set {
-					n++
-				}
-			}
-			if n != 1 {
-				t.Fatalf("item %+v: %d of Post, Delete, Err set", it, n)
-			}
-			if it.Post != nil {
-				if err := it.Post.Validate(); err != nil {
-					t.Fatalf("invalid post: %v", err)
-				}
+			if err := it.Check(); err != nil {
+				t.Fatal(err)
 			}
 		}
 	})

@@ -19,27 +19,11 @@ import (
 func collect(t *testing.T, seq iter.Seq[collector.Item]) (posts []*post.Post, dels []*post.Ref, errs []collector.Item) {
 	t.Helper()
 	for it := range seq {
-		n := 0
-		if it.Post != nil {
-			n++
-		}
-		if it.Delete != nil {
-			n++
-		}
-		if it.Err != nil {
-			n++
-		}
-		if n != 1 {
-			t.Fatalf("item at line %d has %d of Post/Delete/Err set", it.Line, n)
-		}
-		if it.Line < 1 {
-			t.Errorf("item has line %d", it.Line)
+		if err := it.Check(); err != nil {
+			t.Fatal(err)
 		}
 		switch {
 		case it.Post != nil:
-			if err := it.Post.Validate(); err != nil {
-				t.Errorf("line %d: invalid post: %v", it.Line, err)
-			}
 			posts = append(posts, it.Post)
 		case it.Delete != nil:
 			dels = append(dels, it.Delete)

@@ -27,31 +27,20 @@ func decodeAll(t testing.TB, in []byte) result {
 	t.Helper()
 	var r result
 	for it := range DecodeListing(bytes.NewReader(in)) {
-		n := 0
-		if it.Post != nil {
-			n++
-			if err := it.Post.Validate(); err != nil {
-				t.Errorf("line %d: invalid post: %v", it.Line, err)
-			}
+		if err := it.Check(); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case it.Post != nil:
 			r.posts = append(r.posts, it.Post)
 			r.lines = append(r.lines, it.Line)
-		}
-		if it.Delete != nil {
-			n++
+		case it.Delete != nil:
 			r.dels = append(r.dels, it.Delete)
-		}
-		if it.Err != nil {
-			n++
+		default:
 			if !strings.HasPrefix(it.Err.Error(), "reddit: ") {
 				t.Errorf("error %q lacks context", it.Err)
 			}
 			r.errs = append(r.errs, it)
-		}
-		if n != 1 {
-			t.Fatalf("item %+v: want exactly one of Post, Delete, Err", it)
-		}
-		if it.Line < 1 {
-			t.Fatalf("item %+v: line %d < 1", it, it.Line)
 		}
 	}
 	return r

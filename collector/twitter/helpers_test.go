@@ -44,26 +44,10 @@ func collect(t testing.TB, seq iter.Seq[collector.Item]) result {
 // and (for a post) passes Validate and carries its raw bytes.
 func checkItem(t testing.TB, it collector.Item) {
 	t.Helper()
-	n := 0
-	if it.Post != nil {
-		n++
-	}
-	if it.Delete != nil {
-		n++
-	}
-	if it.Err != nil {
-		n++
-	}
-	if n != 1 {
-		t.Fatalf("item %+v: want exactly one of Post, Delete, Err", it)
-	}
-	if it.Line < 1 {
-		t.Fatalf("item %+v: line %d < 1", it, it.Line)
+	if err := it.Check(); err != nil {
+		t.Fatal(err)
 	}
 	if p := it.Post; p != nil {
-		if err := p.Validate(); err != nil {
-			t.Fatalf("post %+v: %v", p, err)
-		}
 		if len(p.Raw) == 0 || p.Raw[0] != '{' {
 			t.Fatalf("post %s: Raw is not a JSON object: %.40q", p.ID, p.Raw)
 		}
