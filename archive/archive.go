@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aftershock/aftershock/index"
 	"github.com/aftershock/aftershock/store"
@@ -126,6 +127,29 @@ func (a *Archive) CatchUp(ctx context.Context, progress func(done int64, lastSeq
 		done += int64(len(changes))
 		if progress != nil {
 			progress(done, seq)
+		}
+	}
+}
+
+// Follow tails the store while another goroutine writes to it: it catches
+// up every interval until stop is closed, then once more, so that when it
+// returns every post written before stop was closed is searchable. It
+// returns how many posts it indexed.
+func (a *Archive) Follow(ctx context.Context, stop <-chan struct{}, interval time.Duration) (int64, error) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	var total int64
+	for {
+		n, err := a.CatchUp(ctx, nil)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		select {
+		case <-stop:
+			n, err := a.CatchUp(ctx, nil)
+			return total + n, err
+		case <-tick.C:
 		}
 	}
 }

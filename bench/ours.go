@@ -39,28 +39,11 @@ func (Ours) Build(ctx context.Context, dir string, c Corpus) (BuildResult, error
 		return r, err
 	}
 	start := time.Now()
-	stored := make(chan int64, 1)
+	stored := make(chan struct{})
 	indexed := make(chan error, 1)
 	go func() {
-		final := int64(-1)
-		for {
-			if _, err := a.CatchUp(ctx, nil); err != nil {
-				indexed <- err
-				return
-			}
-			if final < 0 {
-				select {
-				case final = <-stored:
-				case <-time.After(20 * time.Millisecond):
-				}
-				continue
-			}
-			seq, err := a.Index.LastSeq()
-			if err != nil || seq >= final {
-				indexed <- err
-				return
-			}
-		}
+		_, err := a.Follow(ctx, stored, 20*time.Millisecond)
+		indexed <- err
 	}()
 	var b store.Batch
 	for i := range c.N {
@@ -75,11 +58,7 @@ func (Ours) Build(ctx context.Context, dir string, c Corpus) (BuildResult, error
 		}
 	}
 	r.StoredSecs = time.Since(start).Seconds()
-	seq, err := a.Store.MaxSeq(ctx)
-	if err != nil {
-		return r, err
-	}
-	stored <- seq
+	close(stored)
 	if err := <-indexed; err != nil {
 		return r, err
 	}

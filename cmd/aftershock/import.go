@@ -65,24 +65,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tick := time.NewTicker(300 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				n, err := a.CatchUp(ctx, nil)
-				indexed += n
-				if err != nil {
-					indexErr = err
-					return
-				}
-				select {
-				case <-done:
-					n, err := a.CatchUp(ctx, nil)
-					indexed += n
-					indexErr = err
-					return
-				case <-tick.C:
-				}
-			}
+			indexed, indexErr = a.Follow(ctx, done, 300*time.Millisecond)
 		}()
 	}
 
