@@ -82,8 +82,9 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 	d.AddField(document.NewBooleanFieldWithIndexingOptions(fDeleted, nil, f.deleted, bindex.IndexField))
 	if f.sentiment != "" {
 		keyword(fSentiment, f.sentiment, optFacet, nil)
-		d.AddField(document.NewNumericFieldWithIndexingOptions(fSentimentScore, nil, f.score, bindex.IndexField))
+		d.AddField(document.NewNumericFieldWithIndexingOptions(fSentimentScore, nil, f.score, bindex.IndexField|bindex.DocValues))
 	}
+	d.AddField(document.NewNumericFieldWithIndexingOptions(fEngagement, nil, float64(f.engagement), bindex.IndexField|bindex.DocValues))
 	created, err := document.NewDateTimeFieldWithIndexingOptions(fCreated, nil, f.created, time.RFC3339, optCreated)
 	if err != nil {
 		return nil, err

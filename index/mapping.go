@@ -26,7 +26,7 @@ import (
 
 // mappingVersion changes whenever the mapping or what Apply writes changes.
 // Open rebuilds an index written with another version (see Open).
-const mappingVersion = 3
+const mappingVersion = 4
 
 // Field names in the Bleve index.
 const (
@@ -45,7 +45,8 @@ const (
 	fSig       = "sig"        // stored only: Signature, read by Signatures
 
 	fSentiment      = "sentiment"       // keyword: negative, neutral, positive (absent when not scored)
-	fSentimentScore = "sentiment_score" // number: the compound score in [-1, 1]
+	fSentimentScore = "sentiment_score" // number with doc values: the compound score in [-1, 1]
+	fEngagement     = "engagement"      // number with doc values: likes + reposts + replies + quotes
 )
 
 const neutralAnalyzer = "aftershock_neutral"
@@ -115,8 +116,11 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fDomainAny, kw(false))
 	dm.AddFieldMappingsAt(fSentiment, kw(true))
 	score := bleve.NewNumericFieldMapping()
-	score.Store, score.IncludeInAll, score.DocValues = false, false, false
+	score.Store, score.IncludeInAll, score.DocValues = false, false, true
 	dm.AddFieldMappingsAt(fSentimentScore, score)
+	engagement := bleve.NewNumericFieldMapping()
+	engagement.Store, engagement.IncludeInAll, engagement.DocValues = false, false, true
+	dm.AddFieldMappingsAt(fEngagement, engagement)
 
 	del := bleve.NewBooleanFieldMapping()
 	del.Store, del.IncludeInAll, del.DocValues = false, false, false
@@ -182,6 +186,8 @@ type fields struct {
 	// sentiment is the label, "" when not scored; score the compound.
 	sentiment string
 	score     float64
+	// engagement is likes + reposts + replies + quotes at the last capture.
+	engagement int64
 }
 
 func docFields(d Doc) fields {
@@ -197,6 +203,8 @@ func docFields(d Doc) fields {
 		domains:  normList(p.Links, post.Domain),
 		deleted:  d.Deleted,
 		revision: p.Revision,
+
+		engagement: p.Metrics.Likes + p.Metrics.Reposts + p.Metrics.Replies + p.Metrics.Quotes,
 	}
 	if p.Sentiment.Label != "" {
 		f.sentiment, f.score = strings.ToLower(p.Sentiment.Label), p.Sentiment.Score
@@ -226,7 +234,8 @@ func docFields(d Doc) fields {
 
 // Signature returns a short stable hash (16 hex digits) of everything the
 // index stores about d: text, language, author handle, source, creation time,
-// hashtags, mentions, link domains, the deleted flag and the revision, in
+// hashtags, mentions, link domains, the deleted flag, the revision, the
+// sentiment and the engagement count, in
 // their normalised form, plus the mapping version. The store computes it too,
 // so a check can compare store and index post by post.
 func Signature(d Doc) string {
@@ -261,6 +270,7 @@ func (f *fields) signature() string {
 	writeInt(h, f.revision)
 	writeStr(h, f.sentiment)
 	writeInt(h, int64(math.Float64bits(f.score)))
+	writeInt(h, f.engagement)
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 

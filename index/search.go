@@ -22,9 +22,10 @@ import (
 type Sort int
 
 const (
-	Relevance Sort = iota // best match first; ties newest first
-	Newest                // newest first; ties by id descending
-	Oldest                // oldest first; ties by id ascending (exactly the reverse of Newest)
+	Relevance  Sort = iota // best match first; ties newest first
+	Newest                 // newest first; ties by id descending
+	Oldest                 // oldest first; ties by id ascending (exactly the reverse of Newest)
+	Engagement             // most likes + reposts + replies + quotes first; ties newest first, then by id
 )
 
 func (s Sort) String() string {
@@ -35,6 +36,8 @@ func (s Sort) String() string {
 		return "newest"
 	case Oldest:
 		return "oldest"
+	case Engagement:
+		return "engagement"
 	}
 	return "Sort(" + strconv.Itoa(int(s)) + ")"
 }
@@ -135,7 +138,7 @@ var facetFields = []struct {
 // Search runs q. A malformed q.Text yields a *SyntaxError.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	start := time.Now()
-	if q.Sort < Relevance || q.Sort > Oldest {
+	if q.Sort < Relevance || q.Sort > Engagement {
 		return nil, fmt.Errorf("index: unknown sort order %d", int(q.Sort))
 	}
 	if q.Histogram < 0 {
@@ -332,6 +335,9 @@ func sortOrder(s Sort, withCreated bool) search.SortOrder {
 		return search.SortOrder{createdSort(true), &search.SortDocID{Desc: true}}
 	case Oldest:
 		return search.SortOrder{createdSort(false), &search.SortDocID{}}
+	case Engagement:
+		return search.SortOrder{&search.SortField{Field: fEngagement, Type: search.SortFieldAsNumber, Desc: true},
+			createdSort(true), &search.SortDocID{Desc: true}}
 	}
 	if withCreated {
 		return search.SortOrder{&search.SortScore{Desc: true}, createdSort(true), &search.SortDocID{}}
@@ -379,7 +385,13 @@ func decodeCursor(s string, want Sort, order search.SortOrder) ([]string, error)
 	for i, s := range order {
 		switch s.(type) {
 		case *search.SortField:
-			if _, err := time.Parse(time.RFC3339Nano, c.V[i]); err != nil {
+			var err error
+			if s.(*search.SortField).Type == search.SortFieldAsNumber {
+				_, err = strconv.ParseFloat(c.V[i], 64)
+			} else {
+				_, err = time.Parse(time.RFC3339Nano, c.V[i])
+			}
+			if err != nil {
 				return nil, ErrBadCursor
 			}
 		case *search.SortScore:
@@ -468,19 +480,11 @@ func newHistogram(ctx context.Context, width time.Duration, createdAt int, from,
 			tooMany = true
 		}
 	}
-	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
-		if err != nil {
-			return nil, false, err
+	ctx = withHitHook(ctx, func(d *search.DocumentMatch) {
+		if !tooMany {
+			add(d)
 		}
-		return func(d *search.DocumentMatch) error {
-			if d != nil && !tooMany {
-				add(d)
-			}
-			return next(d)
-		}, loadID, nil
-	}
-	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
+	})
 
 	result := func() ([]Bucket, error) {
 		if tooMany {
@@ -507,4 +511,23 @@ func newHistogram(ctx context.Context, width time.Duration, createdAt int, from,
 		return out, nil
 	}
 	return ctx, result
+}
+
+// withHitHook returns a context that makes Bleve's collector call fn with
+// every hit, its sort values computed, before the hit goes on to the top-N
+// heap (Bleve's MakeDocumentMatchHandlerKey hook).
+func withHitHook(ctx context.Context, fn func(*search.DocumentMatch)) context.Context {
+	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		return func(d *search.DocumentMatch) error {
+			if d != nil {
+				fn(d)
+			}
+			return next(d)
+		}, loadID, nil
+	}
+	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
 }

@@ -211,9 +211,9 @@ func (w *writer) upsert(p *post.Post) (Outcome, error) {
 	if p.Sentiment.Model != "" {
 		merged.Sentiment = p.Sentiment
 	}
-	indexed := merged.Author.Handle != c.Author.Handle || merged.Lang != c.Lang || merged.Sentiment != c.Sentiment ||
+	indexed := merged.Author.Handle != c.Author.Handle || merged.Metrics != c.Metrics || merged.Lang != c.Lang || merged.Sentiment != c.Sentiment ||
 		!slices.Equal(merged.Hashtags, c.Hashtags) || !slices.Equal(merged.Mentions, c.Mentions) || !slices.Equal(merged.Links, c.Links)
-	changed := indexed || merged.Metrics != c.Metrics || merged.URL != c.URL || merged.Author != c.Author ||
+	changed := indexed || merged.URL != c.URL || merged.Author != c.Author ||
 		merged.ReplyTo != c.ReplyTo || merged.QuoteOf != c.QuoteOf || merged.RepostOf != c.RepostOf ||
 		!slices.Equal(merged.Media, c.Media) || !merged.CollectedAt.Equal(c.CollectedAt)
 	if !changed {

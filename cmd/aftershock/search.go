@@ -18,7 +18,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "search", "[flags] QUERY\n\nQuery syntax: words are ANDed; OR; -word or NOT word; ( ); \"exact phrase\";\nfrom:handle source:twitter lang:de #hashtag @mention domain:example.com; word*")
 	from := fs.String("from", "", "only posts at or after this time (2017-02-28T17:00Z, 2017-02-28 17:00, 2017-02-28; UTC unless a zone is given)")
 	to := fs.String("to", "", "only posts before this time")
-	sortBy := fs.String("sort", "relevance", "relevance, time (newest first) or oldest")
+	sortBy := fs.String("sort", "relevance", "relevance, time (newest first), oldest or engagement (most likes, reposts, replies, quotes)")
 	limit := fs.Int("limit", 20, "hits per page (at most 1000)")
 	all := fs.Bool("all", false, "print every hit, paging through all of them")
 	after := fs.String("after", "", "continue after this cursor (printed below a page)")
@@ -63,8 +63,10 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		q.Sort = index.Newest
 	case "oldest":
 		q.Sort = index.Oldest
+	case "engagement":
+		q.Sort = index.Engagement
 	default:
-		return fmt.Errorf("%w: --sort must be relevance, time or oldest", errUsage)
+		return fmt.Errorf("%w: --sort must be relevance, time, oldest or engagement", errUsage)
 	}
 	if *all && q.Size < 500 {
 		q.Size = 500

@@ -1,0 +1,171 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+)
+
+// Timeline is a query's hits counted over time, bucket by bucket, with the
+// sources and the tone of each bucket: the numbers an event's timeline
+// chart draws.
+type Timeline struct {
+	Width   time.Duration
+	Total   uint64
+	Buckets []TimelineBucket // oldest first, empty buckets included
+	Took    time.Duration
+}
+
+// TimelineBucket counts the hits created in [Start, Start+Width).
+type TimelineBucket struct {
+	Start   time.Time
+	Count   uint64
+	Sources map[string]uint64 // hits per source; nil when Count is 0
+	// Negative, Neutral and Positive count the hits by sentiment label;
+	// hits that were not scored are in Count only.
+	Negative, Neutral, Positive uint64
+	// ScoreSum is the sum of the compound scores of the scored hits, so
+	// ScoreSum / Scored() is the bucket's mean tone.
+	ScoreSum float64
+}
+
+// Scored is the number of hits in b with a sentiment label.
+func (b TimelineBucket) Scored() uint64 { return b.Negative + b.Neutral + b.Positive }
+
+// MeanScore is the mean compound score of b's scored hits, 0 when none was scored.
+func (b TimelineBucket) MeanScore() float64 {
+	if n := b.Scored(); n > 0 {
+		return b.ScoreSum / float64(n)
+	}
+	return 0
+}
+
+// Timeline counts the hits of q (its text and filters; paging, sorting,
+// facets and Histogram are ignored) in buckets of width, from q.From to
+// q.To; an open bound ends at the first or last hit. Like Search's
+// histogram it rides along one pass of Bleve's collector: the sort order
+// makes Bleve read each hit's creation time, source, label and score from
+// the doc values, and a wrapper around the collector's hit handler adds the
+// hit to its bucket before paging drops it.
+func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*Timeline, error) {
+	start := time.Now()
+	if width <= 0 {
+		return nil, fmt.Errorf("index: timeline bucket width %v must be positive", width)
+	}
+	if !q.From.IsZero() && !q.To.IsZero() {
+		if !q.From.Before(q.To) {
+			return nil, fmt.Errorf("index: timeline from %v is not before to %v", q.From, q.To)
+		}
+		if n := bucketCount(q.From, q.To.Add(-1), width); n > MaxBuckets {
+			return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, n, width, MaxBuckets)
+		}
+	}
+	top, err := buildQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	// The positions of these in d.Sort are what add reads.
+	order := search.SortOrder{
+		createdSort(false),
+		&search.SortField{Field: fSource, Type: search.SortFieldAsString},
+		&search.SortField{Field: fSentiment, Type: search.SortFieldAsString},
+		&search.SortField{Field: fSentimentScore, Type: search.SortFieldAsNumber},
+	}
+	req := bleve.NewSearchRequestOptions(top, 0, 0, false)
+	req.SortByCustom(order)
+	req.Score = "none"
+
+	b := newBuckets(width)
+	acc := map[int64]*TimelineBucket{}
+	var lo, hi int64
+	tooMany := false
+	sources := map[string]string{} // interned source names
+	add := func(d *search.DocumentMatch) {
+		if len(d.Sort) < len(order) {
+			return
+		}
+		ns, err := numeric.PrefixCoded(d.Sort[0]).Int64()
+		if err != nil {
+			return // no creation time
+		}
+		k := b.index(ns)
+		tb := acc[k]
+		if tb == nil {
+			if len(acc) == 0 || k < lo {
+				lo = k
+			}
+			if len(acc) == 0 || k > hi {
+				hi = k
+			}
+			if hi-lo >= MaxBuckets {
+				tooMany = true
+				return
+			}
+			tb = &TimelineBucket{Start: b.start(k), Sources: map[string]uint64{}}
+			acc[k] = tb
+		}
+		tb.Count++
+		if src := d.Sort[1]; src != search.HighTerm {
+			name, ok := sources[src]
+			if !ok {
+				name = src
+				sources[src] = name
+			}
+			tb.Sources[name]++
+		}
+		switch d.Sort[2] {
+		case "negative":
+			tb.Negative++
+		case "neutral":
+			tb.Neutral++
+		case "positive":
+			tb.Positive++
+		default:
+			return // not scored
+		}
+		if i, err := numeric.PrefixCoded(d.Sort[3]).Int64(); err == nil {
+			tb.ScoreSum += numeric.Int64ToFloat64(i)
+		}
+	}
+	ctx = withHitHook(ctx, func(d *search.DocumentMatch) {
+		if !tooMany {
+			add(d)
+		}
+	})
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: timeline: %w", err)
+	}
+	if tooMany {
+		return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
+	}
+	if !q.From.IsZero() {
+		lo = b.index(q.From.UnixNano())
+	}
+	if !q.To.IsZero() {
+		hi = b.index(q.To.UnixNano() - 1)
+	}
+	out := &Timeline{Width: width, Total: res.Total}
+	if len(acc) == 0 && (q.From.IsZero() || q.To.IsZero()) {
+		out.Buckets = []TimelineBucket{}
+		out.Took = time.Since(start)
+		return out, nil
+	}
+	if hi-lo+1 > MaxBuckets {
+		return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, hi-lo+1, width, MaxBuckets)
+	}
+	out.Buckets = make([]TimelineBucket, 0, max(hi-lo+1, 0))
+	for k := lo; k <= hi; k++ {
+		if tb := acc[k]; tb != nil {
+			out.Buckets = append(out.Buckets, *tb)
+		} else {
+			out.Buckets = append(out.Buckets, TimelineBucket{Start: b.start(k)})
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}

@@ -1,0 +1,126 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/aftershock/aftershock/post"
+)
+
+func TestTimeline(t *testing.T) {
+	ix := openMem(t)
+	base := time.Date(2017, 2, 28, 17, 0, 0, 0, time.UTC)
+	at := func(m int) time.Time { return base.Add(time.Duration(m) * time.Minute) }
+	scored := func(d Doc, label string, score float64) Doc {
+		d.Post.Sentiment = post.Sentiment{Label: label, Score: score, Confidence: 0.9, Model: "test"}
+		return d
+	}
+	apply(t, ix,
+		scored(doc("twitter:1", "en", "s3 down", at(1)), "negative", -0.8),
+		scored(doc("twitter:2", "en", "s3 down again", at(3)), "negative", -0.4),
+		scored(doc("mastodon:3", "de", "s3 kaputt", at(4)), "neutral", 0),
+		doc("bluesky:4", "ja", "s3", at(12)), // not scored
+		scored(doc("twitter:5", "en", "s3 back up", at(21)), "positive", 0.6),
+		scored(doc("twitter:6", "en", "unrelated", at(2)), "positive", 0.9),
+	)
+	tl, err := ix.Timeline(context.Background(), Query{Text: "s3", From: at(0), To: at(25)}, 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Total != 5 || len(tl.Buckets) != 5 {
+		t.Fatalf("total %d, %d buckets: %+v", tl.Total, len(tl.Buckets), tl.Buckets)
+	}
+	want := []struct {
+		count, neg, neu, pos uint64
+		sources              map[string]uint64
+		mean                 float64
+	}{
+		{3, 2, 1, 0, map[string]uint64{"twitter": 2, "mastodon": 1}, -0.4},
+		{0, 0, 0, 0, nil, 0},
+		{1, 0, 0, 0, map[string]uint64{"bluesky": 1}, 0},
+		{0, 0, 0, 0, nil, 0},
+		{1, 0, 0, 1, map[string]uint64{"twitter": 1}, 0.6},
+	}
+	for i, w := range want {
+		b := tl.Buckets[i]
+		if !b.Start.Equal(at(5*i)) || b.Count != w.count || b.Negative != w.neg || b.Neutral != w.neu || b.Positive != w.pos {
+			t.Errorf("bucket %d: %+v, want %+v", i, b, w)
+		}
+		if len(b.Sources) != len(w.sources) {
+			t.Errorf("bucket %d sources %v, want %v", i, b.Sources, w.sources)
+		}
+		for s, n := range w.sources {
+			if b.Sources[s] != n {
+				t.Errorf("bucket %d source %s: %d, want %d", i, s, b.Sources[s], n)
+			}
+		}
+		if math.Abs(b.MeanScore()-w.mean) > 1e-9 {
+			t.Errorf("bucket %d mean %v, want %v", i, b.MeanScore(), w.mean)
+		}
+	}
+
+	t.Run("open window spans first to last hit", func(t *testing.T) {
+		tl, err := ix.Timeline(context.Background(), Query{Text: "s3", Sources: []string{"twitter"}}, 10*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tl.Buckets) != 3 || tl.Buckets[0].Count != 2 || tl.Buckets[2].Count != 1 || !tl.Buckets[0].Start.Equal(at(0)) {
+			t.Errorf("%+v", tl.Buckets)
+		}
+	})
+	t.Run("bad input", func(t *testing.T) {
+		if _, err := ix.Timeline(context.Background(), Query{Text: "s3 AND (", From: at(0), To: at(5)}, time.Minute); err == nil {
+			t.Error("syntax error accepted")
+		}
+		if _, err := ix.Timeline(context.Background(), Query{From: at(5), To: at(0)}, time.Minute); err == nil {
+			t.Error("reversed window accepted")
+		}
+		if _, err := ix.Timeline(context.Background(), Query{From: at(0), To: at(0).Add(365 * 24 * time.Hour)}, time.Second); !errors.Is(err, ErrTooManyBuckets) {
+			t.Errorf("too many buckets: %v", err)
+		}
+		if _, err := ix.Timeline(context.Background(), Query{}, 0); err == nil {
+			t.Error("zero width accepted")
+		}
+	})
+}
+
+func TestSortByEngagement(t *testing.T) {
+	ix := openMem(t)
+	base := time.Date(2017, 2, 28, 17, 0, 0, 0, time.UTC)
+	mk := func(id string, m int, likes, reposts int64) Doc {
+		d := doc(id, "en", "s3 down", base.Add(time.Duration(m)*time.Minute))
+		d.Post.Metrics = post.Metrics{Likes: likes, Reposts: reposts}
+		return d
+	}
+	apply(t, ix, mk("t:1", 1, 5, 0), mk("t:2", 2, 100, 20), mk("t:3", 3, 0, 0), mk("t:4", 4, 3, 2), mk("t:5", 5, 0, 0))
+	var got []string
+	q := Query{Text: "s3", Sort: Engagement, Size: 2}
+	for {
+		res, err := ix.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		if res.Next == "" {
+			break
+		}
+		q.After = res.Next
+	}
+	want := []string{"t:2", "t:4", "t:1", "t:5", "t:3"} // 120, 5 and 5 (newer first), 0 and 0 (newer first)
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	if Signature(mk("t:1", 1, 5, 0)) == Signature(mk("t:1", 1, 6, 0)) {
+		t.Error("signature ignores engagement")
+	}
+}
