@@ -55,6 +55,15 @@ type Searcher interface {
 	Close() error
 }
 
+// EventTimeliner is a Searcher that also builds event timelines (ours
+// does; the baselines have no such thing and show "—").
+type EventTimeliner interface {
+	// EventTimeline builds the timeline of an event covering every post
+	// from from to to: volume per source, sentiment, spikes, status
+	// markers, in buckets of width. It returns the posts counted.
+	EventTimeline(ctx context.Context, from, to time.Time, width time.Duration) (int, error)
+}
+
 // Sort orders of a benchmark query.
 const (
 	ByRelevance = "relevance"

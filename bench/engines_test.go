@@ -157,6 +157,15 @@ func TestEngines(t *testing.T) {
 				t.Errorf("histogram sums to %d, search total %d (%v)", sum(hist), total, err)
 			}
 
+			if tl, ok := s.(EventTimeliner); ok {
+				n, err := tl.EventTimeline(ctx, c.Start, c.Start.Add(c.Span), 5*time.Minute)
+				if err != nil || n != c.N {
+					t.Errorf("event timeline counted %d posts, want %d (%v)", n, c.N, err)
+				}
+			} else if _, ours := e.(Ours); ours {
+				t.Error("ours builds no event timeline")
+			}
+
 			fq := FacetQuery()
 			facets, err := s.Facets(ctx, fq)
 			if err != nil {

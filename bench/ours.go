@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/event"
 	"github.com/aftershock/aftershock/index"
 	"github.com/aftershock/aftershock/sentiment"
 	"github.com/aftershock/aftershock/store"
@@ -118,6 +119,21 @@ func (s oursSearcher) Histogram(ctx context.Context, q Query, width time.Duratio
 		out[i] = int(b.Count)
 	}
 	return out, nil
+}
+
+// EventTimeline implements EventTimeliner with the whole path of
+// `aftershock timeline`: index pass, history for the baseline, spike
+// detection and the store's status incidents.
+func (s oursSearcher) EventTimeline(ctx context.Context, from, to time.Time, width time.Duration) (int, error) {
+	ev := event.Event{Slug: "bench", From: from, To: to, Services: []string{"bench"}}
+	if err := ev.Validate(); err != nil {
+		return 0, err
+	}
+	tl, err := event.Build(ctx, ev, s.a.Index, s.a.Store, event.Options{Width: width})
+	if err != nil {
+		return 0, err
+	}
+	return int(tl.Total), nil
 }
 
 func (s oursSearcher) Facets(ctx context.Context, q Query) (map[string]map[string]int, error) {

@@ -81,20 +81,24 @@ type QueryMeasure struct {
 type job struct {
 	name string
 	run  func(ctx context.Context, s Searcher) (int, error)
+	only bool // only for searchers that are EventTimeliners
 }
+
+// TimelineName is the name of the event timeline measurement.
+const TimelineName = "event timeline, 5-min buckets, all posts"
 
 // suite returns the timed calls: the ten queries, the histogram, the facets
 // and the deep page (prepared outside the timing).
 func suite(c Corpus) []job {
 	var jobs []job
 	for _, q := range Queries(c.Start, c.Span) {
-		jobs = append(jobs, job{q.Name, func(ctx context.Context, s Searcher) (int, error) {
+		jobs = append(jobs, job{name: q.Name, run: func(ctx context.Context, s Searcher) (int, error) {
 			n, _, err := s.Search(ctx, q)
 			return n, err
 		}})
 	}
 	hq, width := HistogramQuery(c.Start, c.Span)
-	jobs = append(jobs, job{hq.Name, func(ctx context.Context, s Searcher) (int, error) {
+	jobs = append(jobs, job{name: hq.Name, run: func(ctx context.Context, s Searcher) (int, error) {
 		b, err := s.Histogram(ctx, hq, width)
 		sum := 0
 		for _, n := range b {
@@ -103,13 +107,16 @@ func suite(c Corpus) []job {
 		return sum, err
 	}})
 	fq := FacetQuery()
-	jobs = append(jobs, job{fq.Name, func(ctx context.Context, s Searcher) (int, error) {
+	jobs = append(jobs, job{name: fq.Name, run: func(ctx context.Context, s Searcher) (int, error) {
 		f, err := s.Facets(ctx, fq)
 		sum := 0
 		for _, n := range f["source"] {
 			sum += n
 		}
 		return sum, err
+	}})
+	jobs = append(jobs, job{name: TimelineName, only: true, run: func(ctx context.Context, s Searcher) (int, error) {
+		return s.(EventTimeliner).EventTimeline(ctx, c.Start, c.Start.Add(c.Span), 5*time.Minute)
 	}})
 	return jobs
 }
@@ -129,7 +136,7 @@ func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c C
 		}
 		prepared[i] = p
 	}
-	jobs = append(jobs, job{dq.Name, nil})
+	jobs = append(jobs, job{name: dq.Name})
 	for _, j := range jobs {
 		ms := make([]QueryMeasure, len(searchers))
 		for i := range searchers {
@@ -137,6 +144,9 @@ func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c C
 		}
 		for range reps {
 			for i, s := range searchers {
+				if _, ok := s.(EventTimeliner); j.only && !ok {
+					continue
+				}
 				start := time.Now()
 				var n int
 				var err error
@@ -154,7 +164,11 @@ func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c C
 				ms[i].Hits = n
 			}
 		}
-		out = append(out, ms...)
+		for _, m := range ms {
+			if len(m.Millis) > 0 {
+				out = append(out, m)
+			}
+		}
 	}
 	return out, nil
 }

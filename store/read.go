@@ -61,17 +61,29 @@ func scanPost(r scanner, unpack func([]byte) ([]byte, error)) (Stored, error) {
 	}
 	p.CreatedAt, p.CollectedAt, p.EditedAt = parseTime(created), parseTime(collected), parseNullTime(edited)
 	s.DeletedAt, s.FirstSeenAt, s.UpdatedAt = parseNullTime(deleted), parseTime(firstSeen), parseTime(updated)
-	for _, l := range []struct {
-		js  string
-		dst *[]string
-	}{{hashtags, &p.Hashtags}, {mentions, &p.Mentions}, {links, &p.Links}, {media, &p.Media}} {
+	err := decodeLists([]listColumn{{hashtags, &p.Hashtags}, {mentions, &p.Mentions}, {links, &p.Links}, {media, &p.Media}})
+	if err != nil {
+		return s, fmt.Errorf("post %s: %w", p.ID, err)
+	}
+	return s, nil
+}
+
+// listColumn is a JSON array column and where its strings go.
+type listColumn struct {
+	js  string
+	dst *[]string
+}
+
+// decodeLists decodes list columns; "[]" leaves the destination nil.
+func decodeLists(cols []listColumn) error {
+	for _, l := range cols {
 		if l.js != "[]" {
 			if err := json.Unmarshal([]byte(l.js), l.dst); err != nil {
-				return s, fmt.Errorf("post %s: bad list column: %w", p.ID, err)
+				return fmt.Errorf("bad list column: %w", err)
 			}
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // Get returns one post with its raw payload.

@@ -82,6 +82,46 @@ ALTER TABLE posts ADD COLUMN sentiment_confidence REAL NOT NULL DEFAULT 0;
 ALTER TABLE posts ADD COLUMN sentiment_model TEXT NOT NULL DEFAULT '';
 CREATE INDEX posts_sentiment ON posts(sentiment_label);
 `,
+	// 3: events, and the status-page incidents that become their markers.
+	`
+CREATE TABLE events (
+	slug         TEXT PRIMARY KEY,
+	name         TEXT NOT NULL,
+	description  TEXT NOT NULL DEFAULT '',
+	query        TEXT NOT NULL DEFAULT '',
+	sources      TEXT NOT NULL DEFAULT '[]',
+	langs        TEXT NOT NULL DEFAULT '[]',
+	window_from  TEXT NOT NULL,
+	window_to    TEXT,
+	tz           TEXT NOT NULL DEFAULT '',
+	services     TEXT NOT NULL DEFAULT '[]',
+	status_feeds TEXT NOT NULL DEFAULT '[]',
+	created_at   TEXT NOT NULL,
+	updated_at   TEXT NOT NULL
+);
+CREATE TABLE status_incidents (
+	key         TEXT PRIMARY KEY,
+	origin      TEXT NOT NULL,
+	page        TEXT NOT NULL DEFAULT '',
+	page_url    TEXT NOT NULL DEFAULT '',
+	name        TEXT NOT NULL DEFAULT '',
+	url         TEXT NOT NULL DEFAULT '',
+	impact      TEXT NOT NULL DEFAULT '',
+	components  TEXT NOT NULL DEFAULT '[]',
+	started_at  TEXT NOT NULL,
+	resolved_at TEXT,
+	read_at     TEXT NOT NULL
+);
+CREATE INDEX status_incidents_started ON status_incidents(started_at);
+CREATE TABLE status_updates (
+	incident_key TEXT NOT NULL REFERENCES status_incidents(key) ON DELETE CASCADE,
+	id           TEXT NOT NULL,
+	at           TEXT NOT NULL,
+	state        TEXT NOT NULL,
+	body         TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (incident_key, id)
+);
+`,
 }
 
 // SchemaVersion returns the schema version this build writes.

@@ -4,6 +4,9 @@
 //	aftershock import FILE…         read collected posts into the archive
 //	aftershock search QUERY         search the archive
 //	aftershock stats                what the archive holds
+//	aftershock event create SLUG    follow an incident (query, window, zone, status feeds)
+//	aftershock timeline SLUG        its posts over time, spikes and official updates
+//	aftershock status import FEED   read a status page's incidents
 //	aftershock reindex              rebuild the search index from the archive
 //	aftershock check                compare the index with the archive
 //	aftershock bench import         measure import speed against stock Bleve
@@ -50,6 +53,10 @@ func commands() []command {
 		{"reindex", "", "rebuild the search index from the archive", runReindex},
 		{"rescore", "", "recompute language and sentiment for every post (after a model change)", runRescore},
 		{"sentiment", "eval FILE", "our sentiment model beside VADER on a labelled file", runSentiment},
+		{"event", "create|list|show|edit|delete", "incidents to follow: query, time window, zone, services, status feeds", runEvent},
+		{"timeline", "SLUG [flags]", "an event's posts over time: volume per source, tone, spikes, status updates, lag", runTimeline},
+		{"status", "import FILE|URL…", "read status-page feeds (Statuspage JSON, Google Cloud, Atom/RSS); 'status list'", runStatus},
+		{"spikes", "eval DIR", "our spike detector beside a rolling z-score on labelled volume series", runSpikes},
 		{"check", "", "compare the search index with the archive", runCheck},
 		{"bench", "import [flags]", "measure import speed side by side with stock Bleve", runBench},
 	}
@@ -126,7 +133,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "Aftershock archives and searches the public reaction to outages.\n\nUsage: aftershock [--data DIR] [-v] COMMAND [flags]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %-16s %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "  %-9s %-29s %s\n", c.name, c.args, c.help)
 	}
 	fmt.Fprintf(w, "\nRun 'aftershock COMMAND -h' for a command's flags.\n")
 }

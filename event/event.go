@@ -1,0 +1,131 @@
+package event
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aftershock/aftershock/index"
+)
+
+// Event is an incident or a story followed over time: which posts belong to
+// it (a query in the index's syntax plus source and language filters),
+// when (a window, possibly open-ended), how to show times, and where the
+// company's own account of it comes from.
+type Event struct {
+	Slug        string // [a-z0-9][a-z0-9-]*, at most 64 characters; the key
+	Name        string
+	Description string
+	Query       string   // index query syntax; "" matches every post in the window
+	Sources     []string // post sources to keep ("twitter", "mastodon", …); nil = all
+	Langs       []string // languages to keep ("en", "de"); nil = all
+	From        time.Time
+	To          time.Time // zero: open-ended, "from From on"
+	TZ          string    // IANA zone for display ("America/Los_Angeles"); "" = UTC
+	// Services names the companies or services concerned ("AWS", "S3"):
+	// stored status incidents that overlap the window and mention one of
+	// them in their page, name or components are attached to the event.
+	Services []string
+	// StatusFeeds are the status feeds (URLs or files) read for this event;
+	// every incident read from them that overlaps the window is attached.
+	StatusFeeds []string
+
+	Created, Updated time.Time // set by the store
+}
+
+// Errors of Validate, for callers that map them to a status or an exit code.
+var (
+	ErrInvalid  = errors.New("invalid event")
+	ErrNotFound = errors.New("no such event")
+	ErrExists   = errors.New("an event with this slug exists")
+)
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// Validate normalises e (times to UTC, lists trimmed, lower-cased and
+// deduplicated, the name defaulting to the slug) and checks it: the slug's
+// form, that the query parses (a *index.SyntaxError, wrapped, says where it
+// does not), that the window has a start and ends after it, and that the
+// time zone is known.
+func (e *Event) Validate() error {
+	e.Slug = strings.TrimSpace(e.Slug)
+	if !slugRE.MatchString(e.Slug) {
+		return fmt.Errorf("%w: slug %q: use lower-case letters, digits and '-', starting with a letter or digit, at most 64", ErrInvalid, e.Slug)
+	}
+	e.Name = strings.TrimSpace(e.Name)
+	if e.Name == "" {
+		e.Name = e.Slug
+	}
+	e.Query = strings.TrimSpace(e.Query)
+	if _, err := index.ParseQuery(e.Query); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if e.From.IsZero() {
+		return fmt.Errorf("%w: the window needs a start (--from)", ErrInvalid)
+	}
+	e.From = e.From.UTC()
+	if !e.To.IsZero() {
+		e.To = e.To.UTC()
+		if !e.To.After(e.From) {
+			return fmt.Errorf("%w: the window ends (%s) before it starts (%s)", ErrInvalid,
+				e.To.Format(time.RFC3339), e.From.Format(time.RFC3339))
+		}
+	}
+	if _, err := e.Location(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	e.Sources = normList(e.Sources, true)
+	e.Langs = normList(e.Langs, true)
+	e.Services = normList(e.Services, false)
+	e.StatusFeeds = normList(e.StatusFeeds, false)
+	return nil
+}
+
+// normList trims, drops empties and duplicates (case-insensitively), and
+// lower-cases when lower is set; nil when nothing is left.
+func normList(in []string, lower bool) []string {
+	var out []string
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if lower {
+			s = strings.ToLower(s)
+		}
+		if s == "" || slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, s) }) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Location returns the event's display zone (UTC when TZ is empty).
+func (e *Event) Location() (*time.Location, error) {
+	if e.TZ == "" || e.TZ == "UTC" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(e.TZ)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: not an IANA zone name such as Europe/Berlin", e.TZ)
+	}
+	return loc, nil
+}
+
+// Window returns the event's window with an open end resolved to now.
+func (e *Event) Window(now time.Time) (from, to time.Time) {
+	to = e.To
+	if to.IsZero() {
+		to = now.UTC()
+		if !to.After(e.From) {
+			to = e.From.Add(time.Minute)
+		}
+	}
+	return e.From, to
+}
+
+// IndexQuery is the index query for the event's posts in [from, to).
+func (e *Event) IndexQuery(from, to time.Time) index.Query {
+	return index.Query{Text: e.Query, Sources: e.Sources, Langs: e.Langs, From: from, To: to}
+}

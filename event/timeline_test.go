@@ -1,0 +1,207 @@
+package event
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aftershock/aftershock/collector/status"
+	"github.com/aftershock/aftershock/index"
+	"github.com/aftershock/aftershock/post"
+)
+
+type fakeIncidents []Incident
+
+func (f fakeIncidents) StatusIncidents(ctx context.Context, from, to time.Time) ([]Incident, error) {
+	var out []Incident
+	for _, in := range f {
+		r, ok := in.ResolvedAt()
+		if in.Created.Before(to) && (!ok || !r.Before(from)) {
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+// outageIndex holds a quiet day of posts about S3 with a burst of
+// complaints from 17:37 to 18:10 UTC, and unrelated chatter.
+func outageIndex(t *testing.T) *index.Index {
+	t.Helper()
+	ix, err := index.OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	day := time.Date(2017, 2, 28, 0, 0, 0, 0, time.UTC)
+	var docs []index.Doc
+	n := 0
+	add := func(src, text string, at time.Time, label string, score float64, likes int64) {
+		n++
+		p := post.Post{ID: fmt.Sprintf("%s:%d", src, n), Source: src, NativeID: fmt.Sprint(n), Text: text, Lang: "en",
+			CreatedAt: at, Author: post.Author{Handle: fmt.Sprintf("u%d", n)}, Metrics: post.Metrics{Likes: likes}}
+		if label != "" {
+			p.Sentiment = post.Sentiment{Label: label, Score: score, Confidence: 0.8, Model: "test"}
+		}
+		docs = append(docs, index.Doc{Post: p})
+	}
+	// A trickle: one post every 20 minutes all day, neutral.
+	for m := 0; m < 24*60; m += 20 {
+		add("twitter", "using s3 for backups", day.Add(time.Duration(m)*time.Minute), "neutral", 0, 0)
+		add("mastodon", "coffee time", day.Add(time.Duration(m)*time.Minute), "positive", 0.5, 0)
+	}
+	// The outage: 8 posts a minute, mostly negative, from 17:37 to 18:10.
+	for m := 17*60 + 37; m < 18*60+10; m++ {
+		for k := 0; k < 8; k++ {
+			src := "twitter"
+			if k%4 == 0 {
+				src = "mastodon"
+			}
+			add(src, "s3 is down, everything broken", day.Add(time.Duration(m)*time.Minute+time.Duration(k)*time.Second), "negative", -0.7, int64(k))
+		}
+	}
+	if err := ix.Apply(docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func s3Incident() Incident {
+	at := func(h, m int) time.Time { return time.Date(2017, 2, 28, h, m, 0, 0, time.UTC) }
+	return Incident{Origin: "aws.rss", Incident: status.Incident{Key: "aws/s3-1", Page: "AWS", Name: "Increased Error Rates (S3)",
+		Created: at(17, 51), Resolved: at(21, 54), Updates: []status.Update{
+			{ID: "1", Time: at(17, 51), State: status.Investigating, Body: "We are investigating increased error rates for Amazon S3 requests in US-EAST-1."},
+			{ID: "2", Time: at(18, 35), State: status.Identified, Body: "We have identified the root cause."},
+			{ID: "3", Time: at(21, 54), State: status.Resolved, Body: "As of 1:54 PM PST, S3 is operating normally."},
+		}}}
+}
+
+func TestBuild(t *testing.T) {
+	ix := outageIndex(t)
+	from := time.Date(2017, 2, 28, 16, 0, 0, 0, time.UTC)
+	ev := Event{Slug: "s3-2017", Name: "AWS S3 outage", Query: "s3", From: from, To: from.Add(12 * time.Hour),
+		TZ: "America/Los_Angeles", Services: []string{"S3"}}
+	if err := ev.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	incs := fakeIncidents{s3Incident(), {Origin: "gh.atom", Incident: status.Incident{Key: "gh/1", Page: "GitHub", Name: "Degraded Actions",
+		Created: from.Add(time.Hour), Updates: []status.Update{{ID: "a", Time: from.Add(time.Hour), State: status.Investigating}}}}}
+	tl, err := Build(context.Background(), ev, ix, incs, Options{Top: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Width != 5*time.Minute || len(tl.Buckets) != 144 {
+		t.Fatalf("width %v, %d buckets", tl.Width, len(tl.Buckets))
+	}
+	// 24 trickle posts in the window (16:00–23:40), 33 minutes × 8 outage posts.
+	if want := uint64(24 + 33*8); tl.Total != want {
+		t.Errorf("total %d, want %d", tl.Total, want)
+	}
+	if len(tl.Sources) != 2 || tl.Sources[0].Source != "twitter" {
+		t.Errorf("sources %v", tl.Sources)
+	}
+	if len(tl.Spikes) != 1 {
+		t.Fatalf("spikes %+v", tl.Spikes)
+	}
+	sp := tl.Spikes[0]
+	if !sp.Start.Equal(time.Date(2017, 2, 28, 17, 35, 0, 0, time.UTC)) {
+		t.Errorf("spike starts %v, want the 17:35 bucket", sp.Start)
+	}
+	if sp.End.Before(time.Date(2017, 2, 28, 18, 5, 0, 0, time.UTC)) || sp.End.After(time.Date(2017, 2, 28, 18, 30, 0, 0, time.UTC)) {
+		t.Errorf("spike ends %v", sp.End)
+	}
+	// Only the S3 incident is attached; its updates are on the axis.
+	if len(tl.Incidents) != 1 || len(tl.Updates) != 3 || tl.Updates[0].State != status.Investigating {
+		t.Fatalf("incidents %v updates %v", tl.Incidents, tl.Updates)
+	}
+	l := tl.Lag
+	if l == nil || l.SignalKind != "spike" || l.ToAck != 16*time.Minute || l.ToResolve != 4*time.Hour+19*time.Minute {
+		t.Fatalf("lag %+v", l)
+	}
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	want := "The public was 16 minutes ahead of the status page: the first spike of posts at 09:35 PST, first official update at 09:51 PST. Resolved at 13:54 PST, 4 hours 19 minutes after the first spike of posts."
+	if got := l.Sentence(loc); got != want {
+		t.Errorf("sentence\n got %s\nwant %s", got, want)
+	}
+	// Top posts of a spike bucket: the most liked first.
+	b := tl.Buckets[(17*60+40-16*60)/5]
+	if b.Count != 41 || len(b.Top) != 2 || b.Negative != 40 || b.Neutral != 1 || b.Sources["mastodon"] != 10 || !b.InSpike {
+		t.Errorf("bucket 17:40: %+v", b)
+	}
+	if tl.Buckets[0].InSpike || tl.Buckets[0].Count != 1 {
+		t.Errorf("bucket 16:00: %+v", tl.Buckets[0])
+	}
+
+	t.Run("csv", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := tl.WriteCSV(&buf); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 145 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		head := strings.Join(rows[0], ",")
+		if head != "bucket_start_utc,bucket_start_local (America/Los_Angeles),posts,posts_twitter,posts_mastodon,negative,neutral,positive,mean_sentiment,in_spike,status_updates,top_post_ids" {
+			t.Errorf("head %s", head)
+		}
+		r := rows[1+(17*60+50-16*60)/5]
+		if r[0] != "2017-02-28T17:50:00Z" || r[1] != "2017-02-28 09:50 PST" || r[2] != "40" || r[9] != "1" ||
+			r[10] != "09:51 investigating: Increased Error Rates (S3)" || len(strings.Fields(r[11])) != 2 {
+			t.Errorf("row 17:50: %q", r)
+		}
+	})
+	t.Run("json", func(t *testing.T) {
+		b, err := json.Marshal(tl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Buckets []struct{ Posts uint64 }
+			Spikes  []struct{ Factor float64 }
+			Lag     struct {
+				ToAck    float64 `json:"to_first_update_seconds"`
+				Sentence string
+			}
+			Zone string `json:"time_zone"`
+		}
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Buckets) != 144 || len(got.Spikes) != 1 || got.Spikes[0].Factor < 5 || got.Lag.ToAck != 960 ||
+			got.Zone != "America/Los_Angeles" || got.Lag.Sentence == "" {
+			t.Errorf("%+v", got)
+		}
+	})
+	t.Run("no spike: lag from the first post", func(t *testing.T) {
+		quiet := ev
+		quiet.Query = "backups"
+		tl, err := Build(context.Background(), quiet, ix, incs, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tl.Spikes) != 0 || tl.Lag == nil || tl.Lag.SignalKind != "first post" || !tl.Lag.Signal.Equal(from) {
+			t.Errorf("spikes %v lag %+v", tl.Spikes, tl.Lag)
+		}
+	})
+	t.Run("history as baseline", func(t *testing.T) {
+		// A window that starts inside the burst still sees it as a spike:
+		// the hours before the window are its baseline.
+		late := ev
+		late.From, late.To = time.Date(2017, 2, 28, 17, 40, 0, 0, time.UTC), time.Date(2017, 2, 28, 19, 0, 0, 0, time.UTC)
+		tl, err := Build(context.Background(), late, ix, nil, Options{Width: 5 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tl.Spikes) != 1 || !tl.Buckets[0].InSpike {
+			t.Errorf("spikes %+v", tl.Spikes)
+		}
+	})
+}
