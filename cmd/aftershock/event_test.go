@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aftershock/aftershock/internal/testdata"
 )
 
 // outageFiles writes a CSV of posts — a quiet trickle about S3 all day and a
@@ -153,5 +155,38 @@ func TestEventBadInput(t *testing.T) {
 	// Nothing was stored.
 	if code, out, _ := cli(t, "", "--data", data, "event", "list"); code != 0 || !strings.Contains(out, "no events yet") {
 		t.Errorf("list after refusals: %s", out)
+	}
+}
+
+// TestStatusImport reads every status file of the shared data, then a file
+// that is no feed and a feed with an entry without a date.
+func TestStatusImport(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	code, out, errOut := cli(t, "", "--data", data, "status", "import", testdata.Path(t, "statuspage"), testdata.Path(t, "statuspage", "github-incidents-json"))
+	if code != 0 || errOut != "" || !strings.Contains(out, "githubstatus_history_2024-01.atom: 25 incidents (25 new), 155 updates (155 new)") {
+		t.Fatalf("import: %d\n%s\n%s", code, out, errOut)
+	}
+	// Reading them again adds nothing.
+	code, out, _ = cli(t, "", "--data", data, "status", "import", testdata.Path(t, "statuspage"))
+	if code != 0 || strings.Count(out, "(0 new)") != 2*3 || strings.Count(out, " new)") != 2*3 {
+		t.Errorf("re-import: %s", out)
+	}
+	code, out, _ = cli(t, "", "--data", data, "status", "list", "--from", "2023-11-03", "--to", "2023-11-04", "--updates")
+	if code != 0 || !strings.Contains(out, "GitHub: Incident with Git Operations, Issues") || !strings.Contains(out, "investigating") {
+		t.Errorf("list: %d %s", code, out)
+	}
+
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.txt")
+	feed := filepath.Join(dir, "feed.atom")
+	os.WriteFile(junk, []byte("hello, this is not a feed"), 0o644)
+	os.WriteFile(feed, []byte(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Example status</title>
+<entry><id>a</id><title>Investigating: API errors</title><updated>2024-05-01T10:00:00Z</updated><link href="https://status.example.com/a"/></entry>
+<entry><id>b</id><title>Resolved: something without a date</title></entry>
+</feed>`), 0o644)
+	code, out, errOut = cli(t, "", "--data", data, "status", "import", junk, feed)
+	if code != 1 || !strings.Contains(errOut, "junk.txt") || !strings.Contains(errOut, "not a status feed") ||
+		!strings.Contains(errOut, `entry 2 "Resolved: something without a date"`) || !strings.Contains(out, "feed.atom: 1 incidents (1 new)") {
+		t.Errorf("bad feeds: %d\n%s\n%s", code, out, errOut)
 	}
 }
