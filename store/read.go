@@ -102,6 +102,19 @@ func (s *Store) Get(ctx context.Context, id string) (Stored, error) {
 // GetMany returns the posts with the given ids that the archive has, in the
 // order of ids, without raw payloads.
 func (s *Store) GetMany(ctx context.Context, ids []string) ([]Stored, error) {
+	return s.getMany(ctx, ids, false)
+}
+
+// GetManyRaw is GetMany with the raw payloads.
+func (s *Store) GetManyRaw(ctx context.Context, ids []string) ([]Stored, error) {
+	return s.getMany(ctx, ids, true)
+}
+
+func (s *Store) getMany(ctx context.Context, ids []string, withRaw bool) ([]Stored, error) {
+	cols, unpack := postColumns, (func([]byte) ([]byte, error))(nil)
+	if withRaw {
+		cols, unpack = postColumns+", raw", s.codec.unpack
+	}
 	byID := make(map[string]Stored, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
@@ -109,12 +122,12 @@ func (s *Store) GetMany(ctx context.Context, ids []string) ([]Stored, error) {
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := s.db.QueryContext(ctx, "SELECT "+postColumns+" FROM posts WHERE id IN (?"+strings.Repeat(",?", len(chunk)-1)+")", args...)
+		rows, err := s.db.QueryContext(ctx, "SELECT "+cols+" FROM posts WHERE id IN (?"+strings.Repeat(",?", len(chunk)-1)+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: get posts: %w", err)
 		}
 		for rows.Next() {
-			p, err := scanPost(rows, nil)
+			p, err := scanPost(rows, unpack)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("store: get posts: %w", err)

@@ -122,6 +122,31 @@ CREATE TABLE status_updates (
 	PRIMARY KEY (incident_key, id)
 );
 `,
+	// 4: quote collections, each item with a snapshot of the post as quoted.
+	`
+CREATE TABLE collections (
+	slug        TEXT PRIMARY KEY,
+	name        TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	event       TEXT NOT NULL DEFAULT '',
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL
+);
+CREATE TABLE collection_items (
+	collection   TEXT NOT NULL,
+	post_id      TEXT NOT NULL,
+	position     INTEGER NOT NULL,
+	note         TEXT NOT NULL DEFAULT '',
+	tags         TEXT NOT NULL DEFAULT '[]',
+	added_by     TEXT NOT NULL DEFAULT '',
+	added_at     TEXT NOT NULL,
+	snapshot     TEXT NOT NULL,
+	raw          BLOB,
+	content_hash TEXT NOT NULL,
+	PRIMARY KEY (collection, post_id)
+);
+CREATE INDEX collection_items_order ON collection_items(collection, position);
+`,
 }
 
 // SchemaVersion returns the schema version this build writes.
