@@ -26,8 +26,8 @@ type Spike struct {
 }
 
 // Options tune [Detect]. The zero value uses the defaults noted on each
-// field; a zero field means "default". The defaults were chosen on three of
-// the six NAB realTweets series (see the package doc).
+// field; a zero field means "default". The defaults were chosen on the six
+// NAB realTweets series; see the package doc for the cross-validated figure.
 type Options struct {
 	// Window is the trailing window of the robust baseline. Default 24h; at
 	// least 12 buckets are used whatever the step.
@@ -36,7 +36,7 @@ type Options struct {
 	// on: the detector looks at posts per Smooth, not per bucket. Default
 	// 30m; a negative value or one below Step means one bucket.
 	Smooth time.Duration
-	// High is the robust z-score at which a spike opens. Default 5.
+	// High is the robust z-score at which a spike opens. Default 6.
 	High float64
 	// Low is the robust z-score above which an open spike continues
 	// (hysteresis). Default 1.5.
@@ -57,7 +57,7 @@ type Options struct {
 	// closes. Default 15m.
 	Gap time.Duration
 	// Cooldown is how long after a spike ends no new one may open (as an
-	// alerting system would not page twice for one incident). Default 6h;
+	// alerting system would not page twice for one incident). Default 12h;
 	// negative for none.
 	Cooldown time.Duration
 	// MaxDuration closes a spike that lasts this long and takes its level as
@@ -75,6 +75,26 @@ type Options struct {
 	// SeasonWidth is how far on either side of the same time in an earlier
 	// period samples are taken. Default 30m.
 	SeasonWidth time.Duration
+
+	// SlowSmooth is the trailing sum of the second, slow detector, which
+	// looks for rises over hours that the burst detector misses (a sparse
+	// series going from a post an hour to a few dozen). It runs the same
+	// method on posts per SlowSmooth; a detection from either detector is a
+	// spike, and overlapping spikes are merged. Default 3h; negative turns
+	// the slow detector off.
+	SlowSmooth time.Duration
+	// SlowWindow is the trailing window of the slow detector's baseline.
+	// Default 72h.
+	SlowWindow time.Duration
+	// SlowHigh is the robust z-score at which the slow detector fires.
+	// Default 4.
+	SlowHigh float64
+	// SlowMinCount is the least number of posts in the SlowSmooth window
+	// for the slow detector to fire. Default 10.
+	SlowMinCount float64
+	// SlowMinFactor is the least ratio of the posts in the SlowSmooth
+	// window to their baseline for the slow detector to fire. Default 3.
+	SlowMinFactor float64
 }
 
 func (o Options) withDefaults() Options {
@@ -86,7 +106,7 @@ func (o Options) withDefaults() Options {
 	if o.Window <= 0 {
 		o.Window = 24 * time.Hour
 	}
-	def(&o.High, 5)
+	def(&o.High, 6)
 	def(&o.Low, 1.5)
 	if o.Low > o.High {
 		o.Low = o.High
@@ -103,7 +123,7 @@ func (o Options) withDefaults() Options {
 		o.Smooth = 30 * time.Minute
 	}
 	if o.Cooldown == 0 {
-		o.Cooldown = 6 * time.Hour
+		o.Cooldown = 12 * time.Hour
 	}
 	if o.MaxDuration <= 0 {
 		o.MaxDuration = 24 * time.Hour
@@ -120,6 +140,15 @@ func (o Options) withDefaults() Options {
 	if o.SeasonWidth <= 0 {
 		o.SeasonWidth = 30 * time.Minute
 	}
+	if o.SlowSmooth == 0 {
+		o.SlowSmooth = 2 * time.Hour
+	}
+	if o.SlowWindow <= 0 {
+		o.SlowWindow = 72 * time.Hour
+	}
+	def(&o.SlowHigh, 4)
+	def(&o.SlowMinCount, 10)
+	def(&o.SlowMinFactor, 5)
 	return o
 }
 
@@ -150,8 +179,34 @@ func Detect(s Series, opts Options) []Spike {
 	}
 	o := opts.withDefaults()
 	x := clean(s.Counts)
+	fast := newDetector(o, s.Step, x, path{o.Smooth, o.Window, o.Window, o.High, o.MinCount, o.MinFactor}).run(s)
+	if o.SlowSmooth < 0 {
+		return fast
+	}
+	sd := newDetector(o, s.Step, x, path{o.SlowSmooth, o.SlowWindow, o.SlowSmooth, o.SlowHigh, o.SlowMinCount, o.SlowMinFactor})
+	slow := sd.run(s)
+	for i := range slow {
+		// The slow score is a trailing sum over many buckets: it stays
+		// high for a Smooth after the posts have calmed down.
+		sp := &slow[i]
+		if !sp.Ongoing {
+			sp.EndIndex = max(sp.DetectedIndex, sp.EndIndex-(sd.smooth-1))
+			sp.End = s.Time(sp.EndIndex)
+			setPeak(s, x, sp)
+		}
+	}
+	return merge(s, x, fast, slow)
+}
+
+// path is what differs between the burst detector and the slow one.
+type path struct {
+	smooth, window, back      time.Duration
+	high, minCount, minFactor float64
+}
+
+func newDetector(o Options, step time.Duration, x []float64, p path) *detector {
 	n := len(x)
-	k := buckets(o.Smooth, s.Step, 1)
+	k := buckets(p.smooth, step, 1)
 	y := make([]float64, n)
 	sum := 0.0
 	for i, v := range x {
@@ -161,92 +216,133 @@ func Detect(s Series, opts Options) []Spike {
 		}
 		y[i] = anscombe(max(0, sum))
 	}
-	d := detector{
-		o:        o,
-		x:        x,
-		y:        y,
-		window:   buckets(o.Window, s.Step, 12),
-		gap:      buckets(o.Gap, s.Step, 0),
-		maxLen:   buckets(o.MaxDuration, s.Step, 1),
-		cooldown: buckets(o.Cooldown, s.Step, 0),
-		minHist:  buckets(o.MinHistory, s.Step, 3),
-		smooth:   k,
-		hist:     make([]float64, 0, n),
-		z:        make([]float64, n),
+	d := &detector{
+		o:         o,
+		x:         x,
+		y:         y,
+		high:      p.high,
+		low:       min(o.Low, p.high),
+		minCount:  p.minCount,
+		minFactor: p.minFactor,
+		window:    buckets(p.window, step, 12),
+		back:      buckets(p.back, step, 1),
+		gap:       buckets(o.Gap, step, 0),
+		maxLen:    buckets(o.MaxDuration, step, 1),
+		cooldown:  buckets(o.Cooldown, step, 0),
+		minHist:   buckets(o.MinHistory, step, 3),
+		smooth:    k,
+		hist:      make([]float64, 0, n),
+		z:         make([]float64, n),
+		seasT:     -2,
 	}
-	if o.Season > 0 && o.Season%s.Step == 0 {
-		d.period = int(o.Season / s.Step)
-		d.width = int(o.SeasonWidth / s.Step)
+	if o.Season > 0 && o.Season%step == 0 {
+		d.period = int(o.Season / step)
+		d.width = int(o.SeasonWidth / step)
 		if 2*d.width >= d.period {
 			d.period = 0 // too coarse a step for a seasonal profile
 		}
 	}
-	return d.run(s)
+	return d
 }
 
 type detector struct {
-	o                     Options
-	x, y                  []float64
-	window, gap, maxLen   int
-	smooth, cooldown      int
-	minHist               int
-	period, width         int
-	hist                  []float64 // y of the buckets not in a spike, in order
-	z                     []float64
-	scratch, dev, samples []float64
+	o                   Options
+	x, y                []float64
+	high, low           float64
+	minCount, minFactor float64
+	window, gap, maxLen int
+	smooth, cooldown    int
+	minHist             int
+	back                int // how far Start may be backdated, in buckets
+	period, width       int
+	hist                []float64 // y of the buckets not in a spike, in order
+	win                 sorted    // the last window entries of hist
+	z                   []float64
+	seas                sorted // the hour-of-week samples of bucket seasT
+	seasK, seasT        int    // how many periods seas holds, and for which bucket
+}
+
+// push appends v to the history and slides the window.
+func (d *detector) push(v float64) {
+	d.hist = append(d.hist, v)
+	d.win.insert(v)
+	if n := len(d.hist); n > d.window {
+		d.win.remove(d.hist[n-1-d.window])
+	}
+}
+
+// drop removes the m newest entries of the history.
+func (d *detector) drop(m int) {
+	for ; m > 0 && len(d.hist) > 0; m-- {
+		n := len(d.hist)
+		d.win.remove(d.hist[n-1])
+		d.hist = d.hist[:n-1]
+		if n-1 >= d.window {
+			d.win.insert(d.hist[n-1-d.window])
+		}
+	}
 }
 
 // baseline returns the expected value on the Anscombe scale and the robust
-// scale for bucket t, from data before t.
+// scale for bucket t, from data before t, and whether the hour-of-week
+// baseline raised either.
 func (d *detector) baseline(t int) (base, scale float64, seasonal bool) {
-	h := d.hist[max(0, len(d.hist)-d.window):]
 	base, scale = anscombe(0), minScale
-	if len(h) > 0 {
-		base, scale = d.robust(h)
+	if len(d.win) > 0 {
+		base, scale = robust(d.win)
 	}
-	if d.period == 0 || t < d.o.SeasonMin*d.period {
+	if d.period == 0 || t < d.o.SeasonMin*d.period || !d.seasonSamples(t) {
 		return base, scale, false
 	}
-	d.samples = d.samples[:0]
-	for k := 1; k <= d.o.SeasonMax; k++ {
-		c := t - k*d.period
-		if c-d.width < 0 {
-			break
-		}
-		// Earlier spikes are kept: a burst that recurs at this hour
-		// every week is what the seasonal baseline is for, and the median
-		// of SeasonMax·(2·width+1) samples shrugs off a one-off one.
-		d.samples = append(d.samples, d.y[c-d.width:c+d.width+1]...)
-	}
-	if len(d.samples) < d.o.SeasonMin*(d.width+1) {
-		return base, scale, false
-	}
-	sb, ss := d.robust(d.samples)
+	// Earlier spikes are kept in the samples: a burst that recurs at this
+	// hour every week is what the seasonal baseline is for, and the median
+	// of SeasonMax·(2·width+1) samples shrugs off a one-off one.
+	sb, ss := robust(d.seas)
 	// The burst must stand out against both the recent level and the usual
 	// level for this hour of the week.
-	return max(base, sb), max(scale, ss), true
+	return max(base, sb), max(scale, ss), sb > base || ss > scale
 }
 
-// robust returns the median of v and its MAD scaled to a standard deviation,
-// floored at minScale.
-func (d *detector) robust(v []float64) (med, scale float64) {
-	d.scratch = append(d.scratch[:0], v...)
-	med = median(d.scratch)
-	d.dev = d.dev[:0]
-	for _, a := range v {
-		d.dev = append(d.dev, math.Abs(a-med))
+// seasonSamples fills d.seas with y at the same time ± width in up to
+// SeasonMax earlier periods (whole periods only), sliding the previous
+// bucket's samples when it can, and reports whether there are enough.
+func (d *detector) seasonSamples(t int) bool {
+	k := 0
+	if t >= d.width {
+		k = min(d.o.SeasonMax, (t-d.width)/d.period)
 	}
-	return med, max(minScale, madToSigma*median(d.dev))
+	if k*(2*d.width+1) < d.o.SeasonMin*(d.width+1) {
+		d.seasT = -2
+		return false
+	}
+	if k != d.seasK || t != d.seasT+1 {
+		d.seas = d.seas[:0]
+		for i := 1; i <= k; i++ {
+			c := t - i*d.period
+			d.seas = append(d.seas, d.y[c-d.width:c+d.width+1]...)
+		}
+		slices.Sort(d.seas)
+	} else {
+		for i := 1; i <= k; i++ {
+			c := t - i*d.period
+			d.seas.remove(d.y[c-d.width-1])
+			d.seas.insert(d.y[c+d.width])
+		}
+	}
+	d.seasK, d.seasT = k, t
+	return true
 }
 
-// median sorts v in place and returns its median; v is not empty.
-func median(v []float64) float64 {
-	slices.Sort(v)
-	m := len(v) / 2
-	if len(v)%2 == 1 {
-		return v[m]
+func setPeak(s Series, x []float64, sp *Spike) {
+	sp.PeakIndex = sp.StartIndex
+	for i := sp.StartIndex; i <= sp.EndIndex; i++ {
+		if x[i] > x[sp.PeakIndex] {
+			sp.PeakIndex = i
+		}
 	}
-	return (v[m-1] + v[m]) / 2
+	sp.PeakCount = x[sp.PeakIndex]
+	sp.Factor = sp.PeakCount / max(sp.Baseline, 1)
+	sp.Peak = s.Time(sp.PeakIndex)
 }
 
 func (d *detector) run(s Series) []Spike {
@@ -260,20 +356,12 @@ func (d *detector) run(s Series) []Spike {
 	closeSpike := func(t int, ongoing bool) {
 		cur.EndIndex = last
 		cur.Ongoing = ongoing
-		cur.PeakIndex = cur.StartIndex
-		for i := cur.StartIndex; i <= last; i++ {
-			if d.x[i] > d.x[cur.PeakIndex] {
-				cur.PeakIndex = i
-			}
-		}
-		cur.PeakCount = d.x[cur.PeakIndex]
-		cur.Factor = cur.PeakCount / max(cur.Baseline, 1)
-		cur.Start, cur.Detected = s.Time(cur.StartIndex), s.Time(cur.DetectedIndex)
-		cur.Peak, cur.End = s.Time(cur.PeakIndex), s.Time(cur.EndIndex)
+		cur.Start, cur.Detected, cur.End = s.Time(cur.StartIndex), s.Time(cur.DetectedIndex), s.Time(cur.EndIndex)
+		setPeak(s, d.x, &cur)
 		spikes = append(spikes, cur)
 		// Buckets after the last elevated one were ordinary.
 		for i := last + 1; i <= t && i < len(d.x); i++ {
-			d.hist = append(d.hist, d.y[i])
+			d.push(d.y[i])
 		}
 		prevEnd = last
 		in = false
@@ -284,23 +372,23 @@ func (d *detector) run(s Series) []Spike {
 		d.z[t] = z
 		if !in {
 			bc := unAnscombe(base)
-			if t >= d.minHist && z >= d.o.High && d.y[t] >= anscombe(d.o.MinCount) && d.y[t] >= anscombe(d.o.MinFactor*bc) &&
+			if t >= d.minHist && z >= d.high && d.y[t] >= anscombe(d.minCount) && d.y[t] >= anscombe(d.minFactor*bc) &&
 				(prevEnd < 0 || t-prevEnd > d.cooldown) {
 				start := t
-				for start-1 > prevEnd && t-(start-1) <= d.window && d.z[start-1] >= d.o.Low {
+				for start-1 > prevEnd && t-(start-1) <= d.back && d.z[start-1] >= d.low {
 					start--
 				}
 				// The backdated buckets were taken as ordinary; they are the
 				// newest entries of hist.
-				d.hist = d.hist[:len(d.hist)-(t-start)]
+				d.drop(t - start)
 				cur = Spike{StartIndex: start, DetectedIndex: t, Baseline: bc / float64(d.smooth), Score: z, Seasonal: seasonal}
 				in, last = true, t
 			} else {
-				d.hist = append(d.hist, d.y[t])
+				d.push(d.y[t])
 			}
 			continue
 		}
-		if z >= d.o.Low {
+		if z >= d.low {
 			last = t
 		} else if t-last > d.gap {
 			closeSpike(t, false)
@@ -312,7 +400,7 @@ func (d *detector) run(s Series) []Spike {
 			lo := max(cur.StartIndex, t+1-d.window)
 			for i := cur.StartIndex; i <= t; i++ {
 				if i >= lo && i <= last {
-					d.hist = append(d.hist, d.y[i])
+					d.push(d.y[i])
 				}
 			}
 			closeSpike(t, false)
@@ -322,6 +410,42 @@ func (d *detector) run(s Series) []Spike {
 		closeSpike(len(d.x)-1, true)
 	}
 	return spikes
+}
+
+// merge adds the slow detector's spikes to the burst detector's. A burst
+// spike wins: a slow spike detected inside one is dropped, and one that
+// overlaps a burst spike is cut back to the buckets before (or after) it, so
+// a burst keeps its own Start and End.
+func merge(s Series, x []float64, fast, slow []Spike) []Spike {
+	out := slices.Clone(fast)
+	for _, sp := range slow {
+		keep := true
+		for _, f := range fast {
+			if f.EndIndex < sp.StartIndex {
+				continue
+			}
+			if f.StartIndex > sp.EndIndex {
+				break
+			}
+			if sp.DetectedIndex >= f.StartIndex && sp.DetectedIndex <= f.EndIndex {
+				keep = false
+				break
+			}
+			if sp.DetectedIndex > f.EndIndex {
+				sp.StartIndex = f.EndIndex + 1
+				continue
+			}
+			sp.EndIndex, sp.Ongoing = f.StartIndex-1, false
+			break
+		}
+		if keep {
+			sp.Start, sp.End = s.Time(sp.StartIndex), s.Time(sp.EndIndex)
+			setPeak(s, x, &sp)
+			out = append(out, sp)
+		}
+	}
+	slices.SortFunc(out, func(a, b Spike) int { return a.StartIndex - b.StartIndex })
+	return out
 }
 
 // ZOptions tune [ZScore]. The zero value uses the defaults.

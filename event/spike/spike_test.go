@@ -294,34 +294,70 @@ func TestSingleSpikeShape(t *testing.T) {
 // Four weeks with a sharp daily peak (14:00–16:00, 10× the night). In the
 // fourth week the peak is expected from the same hours of earlier weeks and
 // must not be flagged; a burst at 03:00 (an hour that is quiet every week)
-// must be.
+// must be, against the trailing baseline alone (Seasonal false), and so must
+// a burst well above the usual peak at 15:00, against the hour-of-week
+// baseline (Seasonal true).
 func TestHourOfWeek(t *testing.T) {
 	const day = 288
-	burst := 3*7*day + 2*day + 36 // week 4, day 3, 03:00
+	night := 3*7*day + 2*day + 36 // week 4, day 3, 03:00
+	peak := 3*7*day + 4*day + 180 // week 4, day 5, 15:00
 	s := series(4*7*day, func(i int) float64 {
 		v := 10 + noise(i)/2
 		if h := (i % day) / 12; h >= 14 && h < 16 {
 			v = 100 + noise(i)
 		}
-		if i >= burst && i < burst+6 {
+		if i >= night && i < night+6 {
 			v = 100
+		}
+		if i >= peak && i < peak+6 {
+			v = 1500
 		}
 		return v
 	})
 	sp := Detect(s, Options{})
 	checkSpikes(t, s, sp)
-	var seasonal []Spike
+	var week4 []Spike
 	for _, x := range sp {
 		if x.DetectedIndex >= 3*7*day {
-			seasonal = append(seasonal, x)
+			week4 = append(week4, x)
 		}
 	}
-	if len(seasonal) != 1 || seasonal[0].StartIndex != burst || seasonal[0].DetectedIndex > burst+3 || !seasonal[0].Seasonal {
-		t.Errorf("week 4 spikes %+v, want one at %d (hour-of-week baseline)", seasonal, burst)
+	if len(week4) != 2 {
+		t.Fatalf("week 4 spikes %+v, want two", week4)
+	}
+	if x := week4[0]; x.StartIndex != night || x.DetectedIndex > night+3 || x.Seasonal {
+		t.Errorf("night burst %+v, want start %d, not seasonal", x, night)
+	}
+	if x := week4[1]; x.StartIndex != peak || x.DetectedIndex > peak+3 || !x.Seasonal || x.Baseline < 50 {
+		t.Errorf("peak-hour burst %+v, want start %d against the hour-of-week baseline", x, peak)
 	}
 	// Without the hour-of-week baseline the daily peaks are bursts.
 	if sp := Detect(s, Options{Season: -1}); len(sp) < 5 {
 		t.Errorf("trailing baseline only: %d spikes, want the daily peaks", len(sp))
+	}
+}
+
+// A timeline of 16 hours whose four weeks of history are empty (nothing
+// was collected then): the hour-of-week samples are all zeros, do not raise
+// the baseline, and the spike is not Seasonal.
+func TestSeasonalOnlyWhenUsed(t *testing.T) {
+	const day = 288
+	hist := 4 * 7 * day
+	s := series(hist+16*12, func(i int) float64 {
+		switch {
+		case i < hist:
+			return 0
+		case i >= hist+168 && i < hist+178:
+			return 40
+		case i%4 == 0:
+			return 1
+		}
+		return 0
+	})
+	sp := Detect(s, Options{})
+	checkSpikes(t, s, sp)
+	if len(sp) != 1 || sp[0].StartIndex != hist+168 || sp[0].Seasonal {
+		t.Errorf("%+v, want one spike at %d, not seasonal", sp, hist+168)
 	}
 }
 
@@ -399,3 +435,6 @@ func benchDetect(b *testing.B, n int) {
 
 func BenchmarkDetect3Days(b *testing.B)   { benchDetect(b, 864) }
 func BenchmarkDetect2Months(b *testing.B) { benchDetect(b, 15902) }
+
+// The timeline's call: four weeks of history and a 12-hour window.
+func BenchmarkDetectTimeline(b *testing.B) { benchDetect(b, 4*7*288+144) }
