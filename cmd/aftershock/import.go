@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,27 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
+
+	// Case files (zip exports of a collection) are restored, not decoded.
+	var cases []string
+	inputs = slices.DeleteFunc(inputs, func(in string) bool {
+		if in != "-" && isCaseFile(in) {
+			cases = append(cases, in)
+			return true
+		}
+		return false
+	})
+	for _, c := range cases {
+		if err := restoreCaseFile(ctx, e, a, c); err != nil {
+			return err
+		}
+	}
+	if len(inputs) == 0 {
+		if a.Index != nil && !*noIndex {
+			return catchUp(ctx, e, a)
+		}
+		return nil
+	}
 	runID, err := a.Store.StartRun(ctx, inputs)
 	if err != nil {
 		return err

@@ -56,6 +56,8 @@ func commands() []command {
 		{"event", "create|list|show|edit|delete", "incidents to follow: query, time window, zone, services, status feeds", runEvent},
 		{"timeline", "SLUG [flags]", "an event's posts over time: volume per source, tone, spikes, status updates, lag", runTimeline},
 		{"status", "import FILE|URL…", "read status-page feeds (Statuspage JSON, Google Cloud, Atom/RSS); 'status list'", runStatus},
+		{"collection", "create|add|show|…", "quote collections: snapshots of posts with notes and tags, ordered for a story", runCollection},
+		{"export", "SLUG --format F", "a collection (or --event) as csv, xlsx, md, txt, html, json, jsonl, or a zip case file", runExport},
 		{"spikes", "eval DIR", "our spike detector beside a rolling z-score on labelled volume series", runSpikes},
 		{"check", "", "compare the search index with the archive", runCheck},
 		{"bench", "import [flags]", "measure import speed side by side with stock Bleve", runBench},

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/event"
 	"github.com/aftershock/aftershock/index"
 	"github.com/aftershock/aftershock/store"
 )
@@ -28,6 +29,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	tone := fs.String("sentiment", "", "only posts with these sentiment labels, comma-separated (negative,neutral,positive)")
 	minScore := fs.String("min-score", "", "only posts whose sentiment score is at least this (-1 … 1)")
 	maxScore := fs.String("max-score", "", "only posts whose sentiment score is at most this (-1 … 1)")
+	eventSlug := fs.String("event", "", "only posts of this event: its query, window, sources and languages")
 	asJSON := fs.Bool("json", false, "print JSON lines")
 	idsOnly := fs.Bool("ids", false, "print only post ids, one per line")
 	pos, err := parseFlags(fs, args)
@@ -77,6 +79,13 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if *eventSlug != "" {
+		ev, err := a.Store.Event(ctx, *eventSlug)
+		if err != nil {
+			return err
+		}
+		q = withinEvent(q, ev, time.Now())
+	}
 	if err := catchUp(ctx, e, a); err != nil {
 		return err
 	}
@@ -265,4 +274,29 @@ func catchUp(ctx context.Context, e *env, a *archive.Archive) error {
 	}
 	_, err = a.CatchUp(ctx, progress)
 	return err
+}
+
+// withinEvent narrows q to an event's posts: the event's query ANDed with
+// q's text, and its window, sources and languages where q has none.
+func withinEvent(q index.Query, ev event.Event, now time.Time) index.Query {
+	switch {
+	case ev.Query != "" && q.Text != "":
+		q.Text = "(" + ev.Query + ") (" + q.Text + ")"
+	case ev.Query != "":
+		q.Text = ev.Query
+	}
+	from, to := ev.Window(now)
+	if q.From.IsZero() || q.From.Before(from) {
+		q.From = from
+	}
+	if q.To.IsZero() || q.To.After(to) {
+		q.To = to
+	}
+	if len(q.Sources) == 0 {
+		q.Sources = ev.Sources
+	}
+	if len(q.Langs) == 0 {
+		q.Langs = ev.Langs
+	}
+	return q
 }
