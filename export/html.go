@@ -211,8 +211,9 @@ func (h *htmlWriter) Write(it Item) error {
 	if it.QuoteOf != "" || it.QuoteOfURL != "" {
 		c.Context = append(c.Context, htmlRef{"Quoting", cmp(oneLine(it.QuoteOf), it.QuoteOfURL), urlIfSafe(it.QuoteOfURL)})
 	}
-	if s := formatScore(&it); s != "" {
-		c.Sentiment = strings.TrimSpace(oneLine(it.SentimentLabel) + " " + s)
+	if formatScore(&it) != "" {
+		// On the page, two decimals: the exact score is in the CSV and JSON.
+		c.Sentiment = strings.TrimSpace(oneLine(it.SentimentLabel) + " " + fmt.Sprintf("%+.2f", it.SentimentScore))
 		if m := oneLine(it.SentimentModel); m != "" {
 			c.Sentiment += " (" + m + ")"
 		}

@@ -100,7 +100,7 @@ func TestHTML(t *testing.T) {
 		`<span class="badge edited">edited since quoted</span>`,
 		`Replying to <a href="https://twitter.com/awscloud/status/835971235648204800"`,
 		`Quoting 9223372036854775807`,
-		`17 likes · 3 reposts · 1 replies · 0 quotes (at capture) · sentiment negative -0.4767 (vader@1) · de`,
+		`17 likes · 3 reposts · 1 replies · 0 quotes (at capture) · sentiment negative -0.48 (vader@1) · de`,
 		`<bdi>Jürgen Ärger</bdi>`,
 		`<h2>Method</h2>`,
 		`Sentiment: vader@1 &lt;img src=x onerror=alert(2)&gt;.`,
