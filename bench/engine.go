@@ -64,6 +64,14 @@ type EventTimeliner interface {
 	EventTimeline(ctx context.Context, from, to time.Time, width time.Duration) (int, error)
 }
 
+// Exporter is a Searcher that also exports every post (ours does).
+type Exporter interface {
+	// Export writes every post in the given export format ("csv",
+	// "jsonl") to io.Discard, streaming, and returns the posts written and
+	// the peak of the Go heap in use while it ran.
+	Export(ctx context.Context, format string) (posts int, peakHeap uint64, err error)
+}
+
 // Sort orders of a benchmark query.
 const (
 	ByRelevance = "relevance"

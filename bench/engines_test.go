@@ -166,6 +166,15 @@ func TestEngines(t *testing.T) {
 				t.Error("ours builds no event timeline")
 			}
 
+			if ex, ok := s.(Exporter); ok {
+				for _, f := range []string{"csv", "jsonl"} {
+					n, heap, err := ex.Export(ctx, f)
+					if err != nil || n != c.N || heap == 0 {
+						t.Errorf("export %s: %d posts, heap %d, %v; want %d posts", f, n, heap, err, c.N)
+					}
+				}
+			}
+
 			fq := FacetQuery()
 			facets, err := s.Facets(ctx, fq)
 			if err != nil {

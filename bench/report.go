@@ -38,6 +38,7 @@ func (r *SizeReport) AddQueries(ms []QueryMeasure) {
 		}
 		r.Queries[i].Millis = append(r.Queries[i].Millis, m.Millis...)
 		r.Queries[i].Hits = m.Hits
+		r.Queries[i].HeapMB = max(r.Queries[i].HeapMB, m.HeapMB)
 	}
 }
 
@@ -128,7 +129,11 @@ func printQueries(w io.Writer, engines []string, r SizeReport) {
 			q := r.Queries[i]
 			p95 := Percentile(q.Millis, 95)
 			p95s = append(p95s, p95)
-			cells = append(cells, fmt.Sprintf("%s / %s [%s]", ms(Percentile(q.Millis, 50)), ms(p95), thousands(q.Hits)))
+			cell := fmt.Sprintf("%s / %s [%s]", ms(Percentile(q.Millis, 50)), ms(p95), thousands(q.Hits))
+			if q.HeapMB > 0 {
+				cell += fmt.Sprintf(" heap ≤ %.0f MB, %s posts/s", q.HeapMB, thousands(int(float64(q.Hits)/(Percentile(q.Millis, 50)/1000))))
+			}
+			cells = append(cells, cell)
 		}
 		line(w, name, cells, p95s)
 	}

@@ -75,14 +75,20 @@ type QueryMeasure struct {
 	Query  string    `json:"query"`
 	Hits   int       `json:"hits"` // total hits (for histogram: the sum of buckets; facets: the source counts' sum)
 	Millis []float64 `json:"millis"`
+	// HeapMB is the largest Go heap in use during the job (exports only).
+	HeapMB float64 `json:"heap_mb,omitempty"`
 }
 
 // job is one timed call of the query suite.
 type job struct {
 	name string
 	run  func(ctx context.Context, s Searcher) (int, error)
-	only bool // only for searchers that are EventTimeliners
+	only func(Searcher) bool // nil: every searcher; else only those it accepts
+	heap func(Searcher) float64
 }
+
+func isTimeliner(s Searcher) bool { _, ok := s.(EventTimeliner); return ok }
+func isExporter(s Searcher) bool  { _, ok := s.(Exporter); return ok }
 
 // TimelineName is the name of the event timeline measurement.
 const TimelineName = "event timeline, 5-min buckets, all posts"
@@ -115,9 +121,19 @@ func suite(c Corpus) []job {
 		}
 		return sum, err
 	}})
-	jobs = append(jobs, job{name: TimelineName, only: true, run: func(ctx context.Context, s Searcher) (int, error) {
+	jobs = append(jobs, job{name: TimelineName, only: isTimeliner, run: func(ctx context.Context, s Searcher) (int, error) {
 		return s.(EventTimeliner).EventTimeline(ctx, c.Start, c.Start.Add(c.Span), 5*time.Minute)
 	}})
+	for _, f := range []string{"csv", "jsonl"} {
+		var peak uint64
+		jobs = append(jobs, job{name: "export all posts, " + f, only: isExporter,
+			run: func(ctx context.Context, s Searcher) (int, error) {
+				n, p, err := s.(Exporter).Export(ctx, f)
+				peak = max(peak, p)
+				return n, err
+			},
+			heap: func(Searcher) float64 { return float64(peak) / (1 << 20) }})
+	}
 	return jobs
 }
 
@@ -144,7 +160,7 @@ func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c C
 		}
 		for range reps {
 			for i, s := range searchers {
-				if _, ok := s.(EventTimeliner); j.only && !ok {
+				if j.only != nil && !j.only(s) {
 					continue
 				}
 				start := time.Now()
@@ -164,7 +180,10 @@ func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c C
 				ms[i].Hits = n
 			}
 		}
-		for _, m := range ms {
+		for i, m := range ms {
+			if j.heap != nil {
+				m.HeapMB = j.heap(searchers[i])
+			}
 			if len(m.Millis) > 0 {
 				out = append(out, m)
 			}

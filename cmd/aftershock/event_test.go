@@ -113,6 +113,21 @@ func TestEventTimeline(t *testing.T) {
 		t.Errorf("json: width %v posts %d buckets %d lag %v", tl.Width, tl.Posts, len(tl.Buckets), tl.Lag.Seconds)
 	}
 
+	// The event's posts, exported whole (streamed page by page).
+	code, out, errOut = cli(t, "", "--data", data, "export", "--event", "s3-2017", "--format", "jsonl")
+	if code != 0 || strings.Count(out, "\n") != 230 || !strings.Contains(out, `"content_hash":"`) {
+		t.Errorf("export --event jsonl: %d, %d lines\n%s", code, strings.Count(out, "\n"), errOut)
+	}
+	csvPath := filepath.Join(t.TempDir(), "broken.csv")
+	if code, _, errOut = cli(t, "", "--data", data, "export", "--event", "s3-2017", "--query", "broken", "--format", "csv", "-o", csvPath); code != 0 {
+		t.Fatalf("export --event csv: %d %s", code, errOut)
+	}
+	b, _ := os.ReadFile(csvPath)
+	rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF"))).ReadAll()
+	if err != nil || len(rows) != 1+33*6 || !strings.Contains(rows[1][9], "broken") || !strings.Contains(rows[1][7], "PST") {
+		t.Errorf("export --event --query csv: %v, %d rows, %q", err, len(rows), rows[1])
+	}
+
 	// list, show, edit, delete.
 	if code, out, _ = cli(t, "", "--data", data, "event", "list"); code != 0 || !strings.Contains(out, "s3-2017") {
 		t.Errorf("list: %d %s", code, out)

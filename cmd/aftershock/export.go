@@ -171,7 +171,6 @@ func writeItems(f export.Format, w io.Writer, meta export.Meta, xs []export.Item
 // memory does not grow with the number of posts.
 func exportEvent(ctx context.Context, e *env, a *archive.Archive, ev event.Event, extra string, f export.Format, loc *time.Location, w io.Writer) error {
 	q := withinEvent(index.Query{Text: extra}, ev, time.Now())
-	q.Sort, q.Size = index.Oldest, index.MaxSize
 	count := q
 	count.Size, count.Facets = -1, true
 	res, err := a.Index.Search(ctx, count)
@@ -201,45 +200,51 @@ func exportEvent(ctx context.Context, e *env, a *archive.Archive, ev event.Event
 	if err != nil {
 		return err
 	}
-	progress := isTerminal(e.stderr)
-	n := 0
-	for {
-		page, err := a.Index.Search(ctx, q)
-		if err != nil {
-			return err
-		}
-		ids := make([]string, len(page.Hits))
-		for i, h := range page.Hits {
-			ids[i] = h.ID
-		}
-		posts, err := a.Store.GetManyRaw(ctx, ids)
-		if err != nil {
-			return err
-		}
-		ps := make([]post.Post, len(posts))
-		for i, p := range posts {
+	// Posts are written page by page; the permalinks of the posts they
+	// answer or quote are looked up per page too.
+	var (
+		n     int
+		batch []store.Stored
+	)
+	flush := func() error {
+		ps := make([]post.Post, len(batch))
+		for i, p := range batch {
 			ps[i] = p.Post
 		}
 		urls, err := permalinks(ctx, a.Store, export.Related(ps))
 		if err != nil {
 			return err
 		}
-		for _, p := range posts {
+		for _, p := range batch {
 			n++
 			if err := fw.Write(export.FromStored(p, n, urls)); err != nil {
 				return err
 			}
 		}
-		if progress {
-			fmt.Fprintf(e.stderr, "\rexported %s of %s posts", thousands(int64(n)), thousands(int64(total)))
-		}
-		if page.Next == "" {
-			break
-		}
-		q.After = page.Next
+		batch = batch[:0]
+		return nil
 	}
-	if progress {
+	var progress func(done, total uint64)
+	if isTerminal(e.stderr) {
+		progress = func(done, total uint64) {
+			fmt.Fprintf(e.stderr, "\rexported %s of %s posts", thousands(int64(done)), thousands(int64(total)))
+		}
+	}
+	err = a.Each(ctx, q, func(p store.Stored) error {
+		batch = append(batch, p)
+		if len(batch) == archive.EachPageSize {
+			return flush()
+		}
+		return nil
+	}, progress)
+	if err == nil {
+		err = flush()
+	}
+	if progress != nil {
 		fmt.Fprintln(e.stderr)
+	}
+	if err != nil {
+		return err
 	}
 	return fw.Close()
 }
