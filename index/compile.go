@@ -124,6 +124,8 @@ func fieldFor(name string) string {
 		return fLang
 	case "sentiment":
 		return fSentiment
+	case "has":
+		return fHas
 	}
 	return name
 }

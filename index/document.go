@@ -79,6 +79,12 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 	list(fMention, f.mentions, optKeyword)
 	list(fDomain, f.domains, optFacet)
 	list(fDomainAny, parentDomains(f.domains), optKeyword)
+	if len(f.domains) > 0 {
+		keyword(fHas, "links", optKeyword, nil)
+	}
+	if f.media {
+		keyword(fHas, "media", optKeyword, nil)
+	}
 	d.AddField(document.NewBooleanFieldWithIndexingOptions(fDeleted, nil, f.deleted, bindex.IndexField))
 	if f.sentiment != "" {
 		keyword(fSentiment, f.sentiment, optFacet, nil)

@@ -26,7 +26,7 @@ import (
 
 // mappingVersion changes whenever the mapping or what Apply writes changes.
 // Open rebuilds an index written with another version (see Open).
-const mappingVersion = 4
+const mappingVersion = 5
 
 // Field names in the Bleve index.
 const (
@@ -41,6 +41,7 @@ const (
 	fDomain    = "domain"     // keyword: link host without "www." (facets)
 	fDomainAny = "domain_any" // keyword: the host and its parent domains (domain: filter)
 	fDeleted   = "deleted"    // boolean
+	fHas       = "has"        // keyword: "links", "media" when the post has them
 	fCreated   = "created"    // datetime with doc values (sort, range, histogram)
 	fSig       = "sig"        // stored only: Signature, read by Signatures
 
@@ -114,6 +115,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fMention, kw(false))
 	dm.AddFieldMappingsAt(fDomain, kw(true))
 	dm.AddFieldMappingsAt(fDomainAny, kw(false))
+	dm.AddFieldMappingsAt(fHas, kw(false))
 	dm.AddFieldMappingsAt(fSentiment, kw(true))
 	score := bleve.NewNumericFieldMapping()
 	score.Store, score.IncludeInAll, score.DocValues = false, false, true
@@ -181,6 +183,7 @@ type fields struct {
 	mentions []string
 	domains  []string
 	deleted  bool
+	media    bool      // the post has media
 	created  time.Time // UTC, clamped to what Bleve can store; zero if absent
 	revision int64
 	// sentiment is the label, "" when not scored; score the compound.
@@ -202,6 +205,7 @@ func docFields(d Doc) fields {
 		mentions: normList(p.Mentions, normHandle),
 		domains:  normList(p.Links, post.Domain),
 		deleted:  d.Deleted,
+		media:    len(p.Media) > 0,
 		revision: p.Revision,
 
 		engagement: p.Metrics.Likes + p.Metrics.Reposts + p.Metrics.Replies + p.Metrics.Quotes,
@@ -261,6 +265,11 @@ func (f *fields) signature() string {
 		for _, s := range list {
 			writeStr(h, s)
 		}
+	}
+	if f.media {
+		writeInt(h, 1)
+	} else {
+		writeInt(h, 0)
 	}
 	if f.deleted {
 		writeInt(h, 1)

@@ -71,6 +71,47 @@ func ParseQuery(s string) (*ParsedQuery, error) {
 	return &ParsedQuery{root: root}, nil
 }
 
+// Terms returns what a match shows in a post's text, for highlighting: the
+// words, prefixes (without '*'), phrases and hashtags (with '#') the query
+// looks for, not those it excludes, each once, in the order typed.
+func (q *ParsedQuery) Terms() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	var walk func(n node)
+	walk = func(n node) {
+		switch n := n.(type) {
+		case andNode:
+			for _, c := range n {
+				walk(c)
+			}
+		case orNode:
+			for _, c := range n {
+				walk(c)
+			}
+		case wordNode:
+			add(string(n))
+		case prefixNode:
+			add(string(n))
+		case phraseNode:
+			add(string(n))
+		case fieldNode:
+			if n.field == "#" {
+				add("#" + n.value)
+			}
+		}
+	}
+	if q != nil && q.root != nil {
+		walk(q.root)
+	}
+	return out
+}
+
 // --- syntax tree ---
 
 type node interface{ String() string }
@@ -140,6 +181,7 @@ var fieldNames = map[string]string{
 	"lang":      "lang",
 	"domain":    "domain",
 	"sentiment": "sentiment",
+	"has":       "has",
 }
 
 // --- lexer ---

@@ -133,3 +133,17 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestTerms(t *testing.T) {
+	q, err := ParseQuery(`aws OR s3 "is down" -coffee outage* #AWS from:alice NOT (x y)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(q.Terms(), "|")
+	if got != "aws|s3|is down|outage|#AWS" {
+		t.Errorf("terms %q", got)
+	}
+	if (*ParsedQuery)(nil).Terms() != nil {
+		t.Error("nil query has terms")
+	}
+}

@@ -79,6 +79,8 @@ type Query struct {
 	To                 time.Time // posts created in [From, To); a zero bound is open
 
 	ExcludeDeleted bool // leave out posts deleted at their source
+	// Has keeps posts that have all of these: "links", "media".
+	Has []string
 
 	Sort  Sort
 	Size  int    // hits per page: 0 = DefaultSize, at most MaxSize; < 0 = no hits, counts only
@@ -281,6 +283,9 @@ func buildQuery(q Query) (query.Query, error) {
 	anyOf(fMention, []string{q.Mention}, normHandle)
 	anyOf(fDomainAny, []string{q.Domain}, normDomain)
 	anyOf(fSentiment, q.Sentiments, lower)
+	for _, h := range q.Has {
+		anyOf(fHas, []string{h}, lower) // each one required
+	}
 	if q.MinScore != nil || q.MaxScore != nil {
 		yes := true
 		r := query.NewNumericRangeInclusiveQuery(q.MinScore, q.MaxScore, &yes, &yes)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +123,35 @@ func TestSortByEngagement(t *testing.T) {
 	}
 	if Signature(mk("t:1", 1, 5, 0)) == Signature(mk("t:1", 1, 6, 0)) {
 		t.Error("signature ignores engagement")
+	}
+}
+
+func TestHas(t *testing.T) {
+	ix := openMem(t)
+	at := time.Date(2017, 2, 28, 17, 0, 0, 0, time.UTC)
+	plain := doc("t:1", "en", "s3 down", at)
+	link := doc("t:2", "en", "s3 down", at)
+	link.Post.Links = []string{"https://status.aws.amazon.com/"}
+	media := doc("t:3", "en", "s3 down", at)
+	media.Post.Media = []string{"https://pbs.twimg.com/media/x.jpg"}
+	both := doc("t:4", "en", "s3 down", at)
+	both.Post.Links, both.Post.Media = link.Post.Links, media.Post.Media
+	apply(t, ix, plain, link, media, both)
+	for _, c := range []struct {
+		q    Query
+		want string
+	}{
+		{Query{Text: "s3", Has: []string{"links"}}, "t:2 t:4"},
+		{Query{Text: "s3", Has: []string{"media"}}, "t:3 t:4"},
+		{Query{Text: "s3", Has: []string{"links", "media"}}, "t:4"},
+		{Query{Text: "s3 has:media"}, "t:3 t:4"},
+		{Query{Text: "s3 -has:links"}, "t:1 t:3"},
+	} {
+		if got := strings.Join(ids(t, ix, c.q), " "); got != c.want {
+			t.Errorf("%+v: %s, want %s", c.q, got, c.want)
+		}
+	}
+	if Signature(plain) == Signature(media) {
+		t.Error("signature ignores media")
 	}
 }
