@@ -22,7 +22,7 @@
 //	lang:de            in this language (de also matches de-AT)
 //	domain:amazon.com  linking to amazon.com or any of its subdomains
 //	sentiment:negative with this sentiment label (negative, neutral, positive)
-//	has:links        posts with links (has:media: with images or video)
+//	has:links          with links (has:media: with images or video)
 //
 // OR binds more tightly than the implied AND, as in Google: `s3 OR aws
 // "is down"` means (s3 OR aws) AND "is down". Use parentheses when in doubt.
