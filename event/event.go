@@ -16,24 +16,25 @@ import (
 // when (a window, possibly open-ended), how to show times, and where the
 // company's own account of it comes from.
 type Event struct {
-	Slug        string // [a-z0-9][a-z0-9-]*, at most 64 characters; the key
-	Name        string
-	Description string
-	Query       string   // index query syntax; "" matches every post in the window
-	Sources     []string // post sources to keep ("twitter", "mastodon", …); nil = all
-	Langs       []string // languages to keep ("en", "de"); nil = all
-	From        time.Time
-	To          time.Time // zero: open-ended, "from From on"
-	TZ          string    // IANA zone for display ("America/Los_Angeles"); "" = UTC
+	Slug        string    `json:"slug"` // [a-z0-9][a-z0-9-]*, at most 64 characters; the key
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Query       string    `json:"query"`             // index query syntax; "" matches every post in the window
+	Sources     []string  `json:"sources,omitempty"` // post sources to keep ("twitter", "mastodon", …); nil = all
+	Langs       []string  `json:"langs,omitempty"`   // languages to keep ("en", "de"); nil = all
+	From        time.Time `json:"from"`
+	To          time.Time `json:"to,omitzero"`         // zero: open-ended, "from From on"
+	TZ          string    `json:"time_zone,omitempty"` // IANA zone for display ("America/Los_Angeles"); "" = UTC
 	// Services names the companies or services concerned ("AWS", "S3"):
 	// stored status incidents that overlap the window and mention one of
 	// them in their page, name or components are attached to the event.
-	Services []string
+	Services []string `json:"services,omitempty"`
 	// StatusFeeds are the status feeds (URLs or files) read for this event;
 	// every incident read from them that overlaps the window is attached.
-	StatusFeeds []string
+	StatusFeeds []string `json:"status_feeds,omitempty"`
 
-	Created, Updated time.Time // set by the store
+	Created time.Time `json:"created,omitzero"` // set by the store
+	Updated time.Time `json:"updated,omitzero"`
 }
 
 // Errors of Validate, for callers that map them to a status or an exit code.
@@ -128,4 +129,30 @@ func (e *Event) Window(now time.Time) (from, to time.Time) {
 // IndexQuery is the index query for the event's posts in [from, to).
 func (e *Event) IndexQuery(from, to time.Time) index.Query {
 	return index.Query{Text: e.Query, Sources: e.Sources, Langs: e.Langs, From: from, To: to}
+}
+
+// Narrow narrows q to the event's posts: the event's query ANDed with q's
+// text, the window (an open end resolved to now) intersected with q's, and
+// the event's sources and languages where q has none.
+func (e *Event) Narrow(q index.Query, now time.Time) index.Query {
+	switch {
+	case e.Query != "" && q.Text != "":
+		q.Text = "(" + e.Query + ") (" + q.Text + ")"
+	case e.Query != "":
+		q.Text = e.Query
+	}
+	from, to := e.Window(now)
+	if q.From.IsZero() || q.From.Before(from) {
+		q.From = from
+	}
+	if q.To.IsZero() || q.To.After(to) {
+		q.To = to
+	}
+	if len(q.Sources) == 0 {
+		q.Sources = e.Sources
+	}
+	if len(q.Langs) == 0 {
+		q.Langs = e.Langs
+	}
+	return q
 }

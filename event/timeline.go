@@ -195,6 +195,9 @@ func (tl *Timeline) detectSpikes(ctx context.Context, c Counter, history time.Du
 	if history == 0 {
 		history = 28 * 24 * time.Hour
 	}
+	// The index counts at most index.MaxBuckets buckets at a time: with fine
+	// buckets the history is shortened to fit.
+	history = min(history, time.Duration(index.MaxBuckets/2)*tl.Width)
 	first := tl.Buckets[0].Start
 	var counts []float64
 	if history > 0 {

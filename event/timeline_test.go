@@ -205,3 +205,18 @@ func TestBuild(t *testing.T) {
 		}
 	})
 }
+
+// With one-minute buckets four weeks of history would be more buckets than
+// the index counts at a time: the history is shortened instead.
+func TestBuildFineBuckets(t *testing.T) {
+	ix := outageIndex(t)
+	from := time.Date(2017, 2, 28, 17, 0, 0, 0, time.UTC)
+	ev := Event{Slug: "fine", Query: "s3", From: from, To: from.Add(2 * time.Hour)}
+	tl, err := Build(context.Background(), ev, ix, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Width != time.Minute || len(tl.Buckets) != 120 || len(tl.Spikes) == 0 {
+		t.Errorf("width %v, %d buckets, %d spikes", tl.Width, len(tl.Buckets), len(tl.Spikes))
+	}
+}

@@ -170,7 +170,7 @@ func writeItems(f export.Format, w io.Writer, meta export.Meta, xs []export.Item
 // exportEvent streams every post of an event, oldest first, page by page:
 // memory does not grow with the number of posts.
 func exportEvent(ctx context.Context, e *env, a *archive.Archive, ev event.Event, extra string, f export.Format, loc *time.Location, w io.Writer) error {
-	q := withinEvent(index.Query{Text: extra}, ev, time.Now())
+	q := ev.Narrow(index.Query{Text: extra}, time.Now())
 	count := q
 	count.Size, count.Facets = -1, true
 	res, err := a.Index.Search(ctx, count)

@@ -1,6 +1,7 @@
 // Command aftershock archives and searches the public reaction to outages
 // and company news. One binary, one data directory (archive.db + index/).
 //
+//	aftershock serve [--demo]       the web app (search, events, collections, /api/v1)
 //	aftershock import FILE…         read collected posts into the archive
 //	aftershock search QUERY         search the archive
 //	aftershock stats                what the archive holds
@@ -46,6 +47,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "[--addr A] [--demo]", "the web app on http://localhost:8080: search, event timelines, collections, JSON API", runServe},
 		{"import", "[flags] FILE…", "read collected posts (X/Twitter, twarc2, Mastodon, Bluesky, HN, Reddit, CSV; .gz/.zst; - for stdin)", runImport},
 		{"search", "[flags] QUERY", "search the archive", runSearch},
 		{"show", "[--raw] ID…", "one post in full: counts, relations, earlier versions, raw payload", runShow},

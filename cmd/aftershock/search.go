@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/aftershock/aftershock/archive"
-	"github.com/aftershock/aftershock/event"
 	"github.com/aftershock/aftershock/index"
 	"github.com/aftershock/aftershock/store"
 )
@@ -84,7 +83,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		q = withinEvent(q, ev, time.Now())
+		q = ev.Narrow(q, time.Now())
 	}
 	if err := catchUp(ctx, e, a); err != nil {
 		return err
@@ -274,29 +273,4 @@ func catchUp(ctx context.Context, e *env, a *archive.Archive) error {
 	}
 	_, err = a.CatchUp(ctx, progress)
 	return err
-}
-
-// withinEvent narrows q to an event's posts: the event's query ANDed with
-// q's text, and its window, sources and languages where q has none.
-func withinEvent(q index.Query, ev event.Event, now time.Time) index.Query {
-	switch {
-	case ev.Query != "" && q.Text != "":
-		q.Text = "(" + ev.Query + ") (" + q.Text + ")"
-	case ev.Query != "":
-		q.Text = ev.Query
-	}
-	from, to := ev.Window(now)
-	if q.From.IsZero() || q.From.Before(from) {
-		q.From = from
-	}
-	if q.To.IsZero() || q.To.After(to) {
-		q.To = to
-	}
-	if len(q.Sources) == 0 {
-		q.Sources = ev.Sources
-	}
-	if len(q.Langs) == 0 {
-		q.Langs = ev.Langs
-	}
-	return q
 }

@@ -1,0 +1,381 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/aftershock/aftershock/event"
+	"github.com/aftershock/aftershock/index"
+	"github.com/aftershock/aftershock/web/chart"
+)
+
+// eventSummary is one line of the events list.
+type eventSummary struct {
+	Event     event.Event    `json:"event"`
+	Posts     uint64         `json:"posts"`
+	Peak      uint64         `json:"peak_posts"`
+	PeakAt    time.Time      `json:"peak_at"`
+	Bucket    string         `json:"bucket"`
+	Sparkline []byte         `json:"-"`
+	Location  *time.Location `json:"-"`
+}
+
+type eventsView struct {
+	Events []eventSummary `json:"events"`
+}
+
+// PageTitle implements titled.
+func (eventsView) PageTitle() string { return "Events" }
+
+func (s *Server) events(c *gin.Context) (*eventsView, error) {
+	evs, err := s.a.Store.Events(c)
+	if err != nil {
+		return nil, err
+	}
+	v := &eventsView{Events: []eventSummary{}}
+	for _, ev := range evs {
+		loc, _ := ev.Location()
+		from, to := ev.Window(s.cfg.Now())
+		width := event.AutoWidth(to.Sub(from))
+		tl, err := s.a.Index.Timeline(c, ev.IndexQuery(from, to), width)
+		if err != nil {
+			return nil, err
+		}
+		sum := eventSummary{Event: ev, Posts: tl.Total, Bucket: width.String(), Location: loc}
+		counts := make([]uint64, len(tl.Buckets))
+		for i, b := range tl.Buckets {
+			counts[i] = b.Count
+			if b.Count > sum.Peak {
+				sum.Peak, sum.PeakAt = b.Count, b.Start
+			}
+		}
+		sum.Sparkline = chart.Sparkline(counts, 160, 32)
+		v.Events = append(v.Events, sum)
+	}
+	return v, nil
+}
+
+func (s *Server) eventsPage(c *gin.Context) {
+	v, err := s.events(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "events", v)
+}
+
+func (s *Server) eventsAPI(c *gin.Context) {
+	v, err := s.events(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// eventView is the event page: the timeline with its chart, and the top
+// posts of the selected range (a bar's bucket, or the whole window).
+type eventView struct {
+	Event     event.Event     `json:"-"`
+	Timeline  *event.Timeline `json:"timeline"`
+	Chart     []byte          `json:"-"`
+	Lag       string          `json:"lag,omitempty"`
+	RangeFrom time.Time       `json:"range_from"`
+	RangeTo   time.Time       `json:"range_to"`
+	Selected  bool            `json:"selected"` // a range narrower than the window was asked for
+	Top       []postView      `json:"top_posts"`
+	TopTotal  uint64          `json:"range_posts"`
+	SearchURL string          `json:"-"`
+	Location  *time.Location  `json:"-"`
+	Share     bool            `json:"-"`
+	Method    string          `json:"-"`
+}
+
+// PageTitle implements titled.
+func (v *eventView) PageTitle() string { return v.Event.Name }
+
+func (s *Server) eventData(c *gin.Context) (*eventView, error) {
+	ev, err := s.a.Store.Event(c, c.Param("slug"))
+	if err != nil {
+		return nil, err
+	}
+	var width time.Duration
+	if b := c.Query("bucket"); b != "" {
+		if width, err = time.ParseDuration(b); err != nil || width < time.Minute {
+			return nil, badRequest("bucket must be a duration of at least 1m, like 5m or 1h")
+		}
+	}
+	if tz := c.Query("tz"); tz != "" {
+		if _, err := zoneOf(tz); err != nil {
+			return nil, err
+		}
+		ev.TZ = tz
+	}
+	tl, err := event.Build(c, ev, s.a.Index, s.a.Store, event.Options{Width: width, Now: s.cfg.Now()})
+	if err != nil {
+		return nil, err
+	}
+	loc := tl.Location
+	v := &eventView{Event: ev, Timeline: tl, Location: loc, RangeFrom: tl.From, RangeTo: tl.To}
+	if tl.Lag != nil {
+		v.Lag = tl.Lag.Sentence(loc)
+	}
+	if f, t := c.Query("from"), c.Query("to"); f != "" || t != "" {
+		if v.RangeFrom, err = parseFormTime(f, loc); err != nil {
+			return nil, badRequest("from: %v", err)
+		}
+		if v.RangeTo, err = parseFormTime(t, loc); err != nil {
+			return nil, badRequest("to: %v", err)
+		}
+		if v.RangeFrom.IsZero() || v.RangeFrom.Before(tl.From) {
+			v.RangeFrom = tl.From
+		}
+		if v.RangeTo.IsZero() || v.RangeTo.After(tl.To) {
+			v.RangeTo = tl.To
+		}
+		v.Selected = true
+	}
+	q := ev.Narrow(index.Query{From: v.RangeFrom, To: v.RangeTo, Sort: index.Engagement, Size: 10}, s.cfg.Now())
+	res, err := s.a.Search(c, q)
+	if err != nil {
+		return nil, err
+	}
+	v.TopTotal = res.Total
+	terms := queryTerms(ev.Query)
+	for _, p := range res.Posts {
+		v.Top = append(v.Top, newPostView(p, terms))
+	}
+	slug := ev.Slug
+	v.SearchURL = "/search?" + url.Values{"event": {slug}, "from": {v.RangeFrom.In(loc).Format(formTimeLayout)},
+		"to": {v.RangeTo.In(loc).Format(formTimeLayout)}, "sort": {"newest"}, "tz": {loc.String()}}.Encode()
+	v.Chart = chart.Timeline(tl, chart.TimelineOptions{Href: func(b index.TimelineBucket, from, to time.Time) string {
+		if b.Count == 0 {
+			return ""
+		}
+		return "/events/" + url.PathEscape(slug) + "?" + url.Values{
+			"from": {from.In(loc).Format(formTimeLayout)}, "to": {to.In(loc).Format(formTimeLayout)},
+			"tz": {loc.String()}, "bucket": {c.Query("bucket")}}.Encode() + "#posts"
+	}})
+	return v, nil
+}
+
+func (s *Server) eventPage(c *gin.Context) {
+	v, err := s.eventData(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "event", v)
+}
+
+func (s *Server) eventShare(c *gin.Context) {
+	v, err := s.eventData(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v.Share = true
+	v.Method = eventMethod(v)
+	s.render(c, http.StatusOK, "share_event", v)
+}
+
+func (s *Server) eventAPI(c *gin.Context) {
+	v, err := s.eventData(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// eventChart serves the timeline chart as an SVG file.
+func (s *Server) eventChart(c *gin.Context) {
+	v, err := s.eventData(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+v.Event.Slug+`-timeline.svg"`)
+	c.Data(http.StatusOK, "image/svg+xml", v.Chart)
+}
+
+// eventCSV serves the timeline's numbers, one row per bucket.
+func (s *Server) eventCSV(c *gin.Context) {
+	v, err := s.eventData(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+v.Event.Slug+`-timeline.csv"`)
+	c.Status(http.StatusOK)
+	if err := v.Timeline.WriteCSV(c.Writer); err != nil {
+		s.log.Warn("timeline csv", "err", err)
+	}
+}
+
+func eventMethod(v *eventView) string {
+	e := v.Event
+	q := e.Query
+	if q == "" {
+		q = "(every post)"
+	}
+	return "Posts in the Aftershock archive matching " + q + " from " + v.Timeline.From.UTC().Format(time.RFC3339) +
+		" to " + v.Timeline.To.UTC().Format(time.RFC3339) + ", counted in buckets of " + v.Timeline.Width.String() +
+		". Spikes: a robust median/MAD baseline of the same query's earlier volume (the same hour of the week where weeks of history exist). " +
+		"Sentiment: Aftershock's own models, scored once at import; a machine's estimate. Status updates: as the status feeds published them."
+}
+
+// eventForm is the create/edit form, refilled after an error.
+type eventForm struct {
+	Edit                                                  bool
+	Slug, Name, Description, Query, Sources, Langs        string
+	From, To, TZ, Services, Feeds                         string
+	Error, Caret                                          string
+}
+
+// PageTitle implements titled.
+func (f eventForm) PageTitle() string {
+	if f.Edit {
+		return "Edit " + f.Slug
+	}
+	return "New event"
+}
+
+func formOf(ev event.Event) eventForm {
+	loc, _ := ev.Location()
+	if loc == nil {
+		loc = time.UTC
+	}
+	f := eventForm{Slug: ev.Slug, Name: ev.Name, Description: ev.Description, Query: ev.Query,
+		Sources: strings.Join(ev.Sources, ","), Langs: strings.Join(ev.Langs, ","), TZ: ev.TZ,
+		Services: strings.Join(ev.Services, ", "), Feeds: strings.Join(ev.StatusFeeds, "\n")}
+	if !ev.From.IsZero() {
+		f.From = ev.From.In(loc).Format(formTimeLayout)
+	}
+	if !ev.To.IsZero() {
+		f.To = ev.To.In(loc).Format(formTimeLayout)
+	}
+	return f
+}
+
+func (s *Server) newEventPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "event_form", formOf(event.Event{From: s.cfg.Now().UTC().Truncate(time.Minute)}))
+}
+
+func (s *Server) editEventPage(c *gin.Context) {
+	ev, err := s.a.Store.Event(c, c.Param("slug"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := formOf(ev)
+	f.Edit = true
+	s.render(c, http.StatusOK, "event_form", f)
+}
+
+// saveEvent creates (slug "") or updates an event from the form.
+func (s *Server) saveEvent(c *gin.Context) {
+	edit := c.Param("slug") != ""
+	f := eventForm{Edit: edit, Slug: c.PostForm("slug"), Name: c.PostForm("name"), Description: c.PostForm("description"),
+		Query: c.PostForm("query"), Sources: c.PostForm("sources"), Langs: c.PostForm("langs"), From: c.PostForm("from"),
+		To: c.PostForm("to"), TZ: c.PostForm("tz"), Services: c.PostForm("services"), Feeds: c.PostForm("feeds")}
+	if edit {
+		f.Slug = c.Param("slug")
+	}
+	ev, err := s.eventFromForm(f)
+	if err == nil {
+		if edit {
+			var old event.Event
+			if old, err = s.a.Store.Event(c, f.Slug); err == nil {
+				ev.Created = old.Created
+				err = s.a.Store.UpdateEvent(c, ev)
+			}
+		} else {
+			err = s.a.Store.CreateEvent(c, ev)
+		}
+	}
+	if err != nil {
+		status, msg := statusOf(err)
+		if status >= 500 || errors.Is(err, event.ErrNotFound) {
+			s.fail(c, err)
+			return
+		}
+		f.Error = msg
+		var se *index.SyntaxError
+		if errors.As(err, &se) {
+			f.Caret = se.Caret()
+		}
+		s.render(c, status, "event_form", f)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/events/"+url.PathEscape(ev.Slug))
+}
+
+func (s *Server) eventFromForm(f eventForm) (event.Event, error) {
+	ev := event.Event{Slug: strings.TrimSpace(f.Slug), Name: f.Name, Description: f.Description, Query: f.Query,
+		Sources: splitList(f.Sources), Langs: splitList(f.Langs), TZ: strings.TrimSpace(f.TZ),
+		Services: splitList(f.Services), StatusFeeds: strings.Fields(f.Feeds)}
+	loc, err := zoneOf(ev.TZ)
+	if err != nil {
+		return ev, err
+	}
+	if ev.From, err = parseFormTime(f.From, loc); err != nil {
+		return ev, badRequest("start: %v", err)
+	}
+	if ev.To, err = parseFormTime(f.To, loc); err != nil {
+		return ev, badRequest("end: %v", err)
+	}
+	return ev, ev.Validate()
+}
+
+func (s *Server) deleteEvent(c *gin.Context) {
+	if err := s.a.Store.DeleteEvent(c, c.Param("slug")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if isAPI(c) {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/events")
+}
+
+// createEventAPI takes an event as JSON (the fields of event.Event).
+func (s *Server) createEventAPI(c *gin.Context) {
+	var ev event.Event
+	if err := c.ShouldBindJSON(&ev); err != nil {
+		s.fail(c, badRequest("event JSON: %v", err))
+		return
+	}
+	if c.Param("slug") != "" {
+		ev.Slug = c.Param("slug")
+	}
+	err := ev.Validate()
+	if err == nil {
+		if c.Request.Method == http.MethodPut {
+			err = s.a.Store.UpdateEvent(c, ev)
+		} else {
+			err = s.a.Store.CreateEvent(c, ev)
+		}
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	saved, err := s.a.Store.Event(c, ev.Slug)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusCreated
+	if c.Request.Method == http.MethodPut {
+		status = http.StatusOK
+	}
+	c.JSON(status, saved)
+}
