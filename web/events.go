@@ -233,10 +233,10 @@ func eventMethod(v *eventView) string {
 
 // eventForm is the create/edit form, refilled after an error.
 type eventForm struct {
-	Edit                                                  bool
-	Slug, Name, Description, Query, Sources, Langs        string
-	From, To, TZ, Services, Feeds                         string
-	Error, Caret                                          string
+	Edit                                           bool
+	Slug, Name, Description, Query, Sources, Langs string
+	From, To, TZ, Services, Feeds                  string
+	Error, Caret                                   string
 }
 
 // PageTitle implements titled.

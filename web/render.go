@@ -133,7 +133,7 @@ var funcs = template.FuncMap{
 	"pathEscape": url.PathEscape,
 	"list":       func(xs ...string) []string { return xs },
 	"dur":        shortDuration,
-	"score": func(f float64) string { return fmt.Sprintf("%+.2f", f) },
+	"score":      func(f float64) string { return fmt.Sprintf("%+.2f", f) },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

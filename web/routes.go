@@ -89,18 +89,18 @@ func (s *Server) homePage(c *gin.Context) {
 
 // statusView is what the status page shows.
 type statusView struct {
-	DataDir    string        `json:"data_dir"`
-	Posts      int64         `json:"posts"`
-	Deleted    int64         `json:"deleted"`
-	Indexed    uint64        `json:"indexed"`
-	StoreSeq   int64         `json:"store_seq"`
-	IndexSeq   int64         `json:"index_seq"`
-	Lag        int64         `json:"index_lag"` // store changes the index has not applied yet
-	Sources    []store.Count `json:"sources"`
-	Langs      []store.Count `json:"langs"`
-	Demo       bool          `json:"demo"`
-	Uptime     string        `json:"uptime"`
-	SchemaVer  int           `json:"schema_version"`
+	DataDir   string        `json:"data_dir"`
+	Posts     int64         `json:"posts"`
+	Deleted   int64         `json:"deleted"`
+	Indexed   uint64        `json:"indexed"`
+	StoreSeq  int64         `json:"store_seq"`
+	IndexSeq  int64         `json:"index_seq"`
+	Lag       int64         `json:"index_lag"` // store changes the index has not applied yet
+	Sources   []store.Count `json:"sources"`
+	Langs     []store.Count `json:"langs"`
+	Demo      bool          `json:"demo"`
+	Uptime    string        `json:"uptime"`
+	SchemaVer int           `json:"schema_version"`
 }
 
 // PageTitle implements titled.

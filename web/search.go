@@ -40,21 +40,21 @@ func readSearchParams(c *gin.Context) searchParams {
 
 // searchView is the search page, and the JSON of /api/v1/search.
 type searchView struct {
-	Params      searchParams          `json:"params"`
-	Total       uint64                `json:"total"`
-	TookMS      float64               `json:"took_ms"`
-	Posts       []postView            `json:"posts"`
-	Next        string                `json:"next,omitempty"` // cursor of the next page
-	Facets      map[string][]facet    `json:"facets"`
-	FacetList   []namedFacets         `json:"-"` // the facets in the order the page shows them
-	Histogram   []index.Bucket        `json:"histogram"`
-	Width       string                `json:"bucket"`
-	Chart       []byte                `json:"-"`
-	Collections []store.Collection    `json:"-"`
-	Location    *time.Location        `json:"-"`
-	Zone        string                `json:"time_zone"`
-	EventName   string                `json:"event_name,omitempty"`
-	Searched    bool                  `json:"-"`
+	Params      searchParams               `json:"params"`
+	Total       uint64                     `json:"total"`
+	TookMS      float64                    `json:"took_ms"`
+	Posts       []postView                 `json:"posts"`
+	Next        string                     `json:"next,omitempty"` // cursor of the next page
+	Facets      map[string][]facet         `json:"facets"`
+	FacetList   []namedFacets              `json:"-"` // the facets in the order the page shows them
+	Histogram   []index.Bucket             `json:"histogram"`
+	Width       string                     `json:"bucket"`
+	Chart       []byte                     `json:"-"`
+	Collections []store.Collection         `json:"-"`
+	Location    *time.Location             `json:"-"`
+	Zone        string                     `json:"time_zone"`
+	EventName   string                     `json:"event_name,omitempty"`
+	Searched    bool                       `json:"-"`
 	Help        []struct{ Q, What string } `json:"-"`
 }
 

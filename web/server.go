@@ -38,13 +38,13 @@ type Config struct {
 // Server is the web app: HTML pages and their /api/v1 JSON twins over one
 // archive.
 type Server struct {
-	cfg     Config
-	a       *archive.Archive
-	log     *slog.Logger
-	pages   map[string]*template.Template
-	key     []byte // signs session and CSRF cookies; new at every start
-	logins  *limiter
-	started time.Time
+	cfg      Config
+	a        *archive.Archive
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	key      []byte // signs session and CSRF cookies; new at every start
+	logins   *limiter
+	started  time.Time
 	needAuth bool
 }
 
