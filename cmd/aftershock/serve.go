@@ -56,6 +56,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 				return fmt.Errorf("demo: %w", err)
 			}
 			fmt.Fprintf(e.stderr, "demo: %d posts, event %s, collection %s\n", sum.Posts, sum.Event, sum.Collection)
+		} else if !demo.Present(ctx, a.Store) {
+			fmt.Fprintf(e.stderr, "--demo: the archive already holds %s posts, so the demo is not loaded into it (use an empty --data directory)\n", thousands(st.Posts))
 		}
 		isDemo = demo.Present(ctx, a.Store)
 	}

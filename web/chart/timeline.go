@@ -516,7 +516,11 @@ func (r *timelineRender) drawLegend() {
 func (r *timelineRender) drawGrid() {
 	w := &r.w
 	w.raw(`<g font-size="10" fill="` + mutedColor + `">`)
-	for v := 0.0; v <= r.yTop+r.yStep/2 && v/r.yStep < 30; v += r.yStep {
+	top := r.yTop
+	if r.maxTotal == 0 {
+		top = 0 // an empty chart has no scale
+	}
+	for v := 0.0; v <= top+r.yStep/2 && v/r.yStep < 30; v += r.yStep {
 		y := r.yOf(v)
 		if v > 0 {
 			w.line(r.left, y, r.right, y, gridColor)
@@ -582,6 +586,12 @@ func (r *timelineRender) drawBars() {
 		gap = min(cw*0.18, 3)
 	}
 	bandY := r.bottom + 4
+	overlap := 0.0
+	if gap == 0 {
+		// Touching bars overlap a little so that no hairline of background
+		// shows between them where their edges fall between pixels.
+		overlap = min(0.4, cw/4)
+	}
 	if cw < 3 {
 		// Bars of a pixel or two blur into their neighbours when
 		// anti-aliased; crisp edges keep the colours apart.
@@ -621,7 +631,7 @@ func (r *timelineRender) drawBars() {
 			}
 			acc += v
 			y := math.Round(r.yOf(acc)*10) / 10
-			w.rect(x+gap/2, y, cw-gap, prev-y, color)
+			w.rect(x+gap/2, y, cw-gap+overlap, prev-y, color)
 			prev = y
 		}
 		for j, v := range c.src {
@@ -629,7 +639,7 @@ func (r *timelineRender) drawBars() {
 		}
 		piece(c.other, otherColor)
 		if c.total > 0 {
-			w.rect(x, bandY, cw, bandHeight, r.toneOf(c))
+			w.rect(x, bandY, cw+overlap, bandHeight, r.toneOf(c))
 		}
 		if link {
 			w.raw("</a>")
@@ -787,9 +797,19 @@ func (r *timelineRender) drawPeaks() {
 		if sp.Peak.Before(r.from) || !sp.Peak.Before(r.to) {
 			continue
 		}
-		i := int(float64(sp.Peak.Sub(r.from)) / float64(r.colStep()))
+		colOf := func(t time.Time) int { return int(float64(t.Sub(r.from)) / float64(r.colStep())) }
+		i := colOf(sp.Peak)
 		if i < 0 || i >= len(r.cols) {
 			continue
+		}
+		if r.cols[i].n > 1 {
+			// Merged bars: the peak bucket's bar need not be the spike's
+			// tallest; mark the tallest, the tooltip gives the time.
+			for j := max(0, colOf(sp.Start)); j <= min(len(r.cols)-1, colOf(sp.End)); j++ {
+				if r.cols[j].total > r.cols[i].total {
+					i = j
+				}
+			}
 		}
 		c := r.cols[i]
 		cx := r.left + cw*(float64(i)+0.5)
