@@ -259,3 +259,15 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the hostile post's text is not shown as text:\n%.500s", hostileText)
 	}
 }
+
+// TestComposeFile has Debian's docker-compose check the compose file.
+func TestComposeFile(t *testing.T) {
+	dc, err := exec.LookPath("docker-compose")
+	if err != nil {
+		t.Skip("no docker-compose on PATH (Debian: apt-get install docker-compose)")
+	}
+	out, err := exec.Command(dc, "-f", filepath.Join("..", "..", "docker-compose.yml"), "config", "-q").CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker-compose config: %v\n%s", err, out)
+	}
+}
