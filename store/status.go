@@ -165,3 +165,11 @@ func (s *Store) statusUpdates(ctx context.Context, key string) ([]status.Update,
 	}
 	return out, rows.Err()
 }
+
+// StatusUpdateCount is the number of stored status updates (a cheap way to
+// notice that a feed brought news).
+func (s *Store) StatusUpdateCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM status_updates`).Scan(&n)
+	return n, err
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -116,7 +117,24 @@ func (s *Server) eventData(c *gin.Context) (*eventView, error) {
 		}
 		ev.TZ = tz
 	}
-	tl, err := event.Build(c, ev, s.a.Index, s.a.Store, event.Options{Width: width, Now: s.cfg.Now()})
+	now := s.cfg.Now()
+	seq, err := s.a.Index.LastSeq()
+	if err != nil {
+		return nil, err
+	}
+	statusN, err := s.a.Store.StatusUpdateCount(c)
+	if err != nil {
+		return nil, err
+	}
+	key := timelineKey{slug: ev.Slug, tz: ev.TZ, width: width, updated: ev.Updated, seq: seq, status: statusN}
+	if ev.To.IsZero() {
+		key.minute = now.Unix() / 60
+	}
+	tl, err := s.timelines.get(c, key, now, func() (*event.Timeline, error) {
+		// Built for every request that waits on it: not bound to this
+		// request's context.
+		return event.Build(context.WithoutCancel(c.Request.Context()), ev, s.a.Index, s.a.Store, event.Options{Width: width, Now: now})
+	})
 	if err != nil {
 		return nil, err
 	}

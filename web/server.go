@@ -46,6 +46,8 @@ type Server struct {
 	logins   *limiter
 	started  time.Time
 	needAuth bool
+	// timelines caches built event timelines (see cache.go).
+	timelines *timelineCache
 }
 
 // Limits of requests.
@@ -81,7 +83,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{cfg: cfg, a: cfg.Archive, log: cfg.Log, pages: pages, key: key,
-		logins: newLimiter(5, time.Minute), started: cfg.Now(), needAuth: cfg.Password != ""}, nil
+		logins: newLimiter(5, time.Minute), started: cfg.Now(), needAuth: cfg.Password != "",
+		timelines: newTimelineCache(5*time.Minute, 64)}, nil
 }
 
 // isLoopback reports whether addr's host is a loopback address or name.

@@ -239,6 +239,19 @@ func TestAPI(t *testing.T) {
 		!strings.Contains(ev.Timeline.Lag.Sentence, "14 minutes") {
 		t.Errorf("event API: %d %v %+v", code, err, ev.Timeline.Lag)
 	}
+	// The timeline is cached, but a new post in the index is a new timeline.
+	p := post.Post{ID: "twitter:77", Source: "twitter", NativeID: "77", Text: "s3 still down", CreatedAt: time.Date(2017, 2, 28, 17, 40, 0, 0, time.UTC),
+		Author: post.Author{Handle: "late"}, Raw: []byte(`{}`)}
+	if _, err := a.Store.Write(context.Background(), store.Batch{Posts: []post.Post{p}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CatchUp(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ = c.get("/api/v1/events/s3")
+	if !strings.Contains(body, `"posts":121`) {
+		t.Errorf("the cached timeline did not follow a new post: %.200s", body)
+	}
 	for _, p := range []string{"/api/v1/events", "/api/v1/collections", "/api/v1/collections/quotes", "/api/v1/status"} {
 		if code, body, _ := c.get(p); code != 200 || !json.Valid([]byte(body)) {
 			t.Errorf("%s: %d %s", p, code, body)

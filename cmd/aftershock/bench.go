@@ -26,6 +26,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	reps := fs.Int("reps", 20, "repetitions of each query per run; latencies are p50 and p95 over all of them")
 	engineList := fs.String("engines", "aftershock,stock-bleve,sqlite-fts5", "engines to compare, ours first")
 	corpus := fs.String("corpus", filepath.Join("..", "shared", "data"), "folder of real posts the corpus is replayed from")
+	keep := fs.String("keep", "", "keep our archive of the last run in this directory, to serve it (load tests); on the same filesystem as -tmp")
 	tmp := fs.String("tmp", "", "folder for the throw-away archives (default: the system's temporary folder)")
 	jsonOut := fs.String("json", "", "also write every measurement as JSON to this file")
 	child := fs.String("child", "", "(internal) build, query or open in this process and print the result as JSON")
@@ -116,7 +117,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 				}
 				r.Opens = append(r.Opens, o)
 			}
-			for _, d := range dirs {
+			for i, d := range dirs {
+				if *keep != "" && engines[i] == (bench.Ours{}).Name() {
+					os.RemoveAll(*keep)
+					if err := os.Rename(d, *keep); err != nil {
+						return fmt.Errorf("bench: -keep: %w", err)
+					}
+					continue
+				}
 				os.RemoveAll(d)
 			}
 		}
