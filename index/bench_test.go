@@ -64,6 +64,16 @@ func synth(start, n int) []Doc {
 		if r.IntN(3) == 0 {
 			p.Links = []string{"https://" + domains[r.IntN(len(domains))] + "/x"}
 		}
+		if r.IntN(10) > 0 {
+			score := r.Float64()*2 - 1
+			label := "neutral"
+			if score < -0.3 {
+				label = "negative"
+			} else if score > 0.3 {
+				label = "positive"
+			}
+			p.Sentiment = post.Sentiment{Label: label, Score: score, Confidence: 0.7, Model: "bench"}
+		}
 		docs[i] = Doc{Post: p, Deleted: r.IntN(100) == 0}
 	}
 	return docs
@@ -242,4 +252,32 @@ func BenchmarkHistogramMethods(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkTimeline is the event timeline's index pass beside the plain
+// histogram of the same hits (every post, 5-minute buckets over 3 days).
+func BenchmarkTimeline(b *testing.B) {
+	ix, err := benchIndex()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	q := Query{From: t0, To: t0.Add(72 * time.Hour)}
+	b.Run("histogram", func(b *testing.B) {
+		for b.Loop() {
+			hq := q
+			hq.Size, hq.Histogram = -1, 5*time.Minute
+			if _, err := ix.Search(ctx, hq); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("timeline", func(b *testing.B) {
+		for b.Loop() {
+			tl, err := ix.Timeline(ctx, q, 5*time.Minute)
+			if err != nil || tl.Total != benchDocs || len(tl.Buckets[0].Sources) == 0 || tl.Buckets[0].Scored() == 0 {
+				b.Fatal(tl.Total, err)
+			}
+		}
+	})
 }

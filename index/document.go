@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -91,6 +92,15 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 		d.AddField(document.NewNumericFieldWithIndexingOptions(fSentimentScore, nil, f.score, bindex.IndexField|bindex.DocValues))
 	}
 	d.AddField(document.NewNumericFieldWithIndexingOptions(fEngagement, nil, float64(f.engagement), bindex.IndexField|bindex.DocValues))
+	// The timeline's value, one uncompressed doc-values chunk per document
+	// like the creation time, read for every hit of a timeline. (Scorch
+	// writes doc values only for indexed fields; with the score to two
+	// decimals the field has a few thousand distinct terms.)
+	tl := f.source + "\x1f" + f.sentiment + "\x1f"
+	if f.sentiment != "" {
+		tl += strconv.FormatFloat(f.score, 'f', 2, 64)
+	}
+	d.AddField(document.NewTextFieldCustom(fTimeline, nil, []byte(tl), optCreated|bindex.SkipFreqNorm, b.kw))
 	created, err := document.NewDateTimeFieldWithIndexingOptions(fCreated, nil, f.created, time.RFC3339, optCreated)
 	if err != nil {
 		return nil, err

@@ -853,6 +853,20 @@ func TestCreatedSurvivesMerges(t *testing.T) {
 	if err != nil || len(page.Hits) != 3 || page.Hits[0].ID != fmt.Sprintf("t:%d", n-1) || !page.Hits[0].Created.Equal(t0.Add(time.Duration(n-1)*time.Second)) {
 		t.Errorf("newest: %+v %v", page, err)
 	}
+	// The timeline's doc values (source, tone) survive the merges too.
+	tl, err := ix.Timeline(context.Background(), Query{Text: "down"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bySource uint64
+	for _, b := range tl.Buckets {
+		for _, c := range b.Sources {
+			bySource += c
+		}
+	}
+	if tl.Total != uint64(n) || bySource != tl.Total {
+		t.Errorf("timeline: %d posts, %d by source, want %d", tl.Total, bySource, n)
+	}
 }
 
 func TestSentimentFilters(t *testing.T) {

@@ -26,7 +26,7 @@ import (
 
 // mappingVersion changes whenever the mapping or what Apply writes changes.
 // Open rebuilds an index written with another version (see Open).
-const mappingVersion = 5
+const mappingVersion = 6
 
 // Field names in the Bleve index.
 const (
@@ -48,6 +48,9 @@ const (
 	fSentiment      = "sentiment"       // keyword: negative, neutral, positive (absent when not scored)
 	fSentimentScore = "sentiment_score" // number with doc values: the compound score in [-1, 1]
 	fEngagement     = "engagement"      // number with doc values: likes + reposts + replies + quotes
+	// fTimeline is "source\x1flabel\x1fscore" (score to two decimals): all
+	// a timeline needs besides the creation time, in one doc value per post.
+	fTimeline = "tl"
 )
 
 const neutralAnalyzer = "aftershock_neutral"
@@ -116,6 +119,9 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fDomain, kw(true))
 	dm.AddFieldMappingsAt(fDomainAny, kw(false))
 	dm.AddFieldMappingsAt(fHas, kw(false))
+	tlm := bleve.NewKeywordFieldMapping()
+	tlm.Index, tlm.Store, tlm.IncludeInAll, tlm.DocValues = true, false, false, true
+	dm.AddFieldMappingsAt(fTimeline, tlm)
 	dm.AddFieldMappingsAt(fSentiment, kw(true))
 	score := bleve.NewNumericFieldMapping()
 	score.Store, score.IncludeInAll, score.DocValues = false, false, true

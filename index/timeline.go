@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -68,12 +70,11 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 	if err != nil {
 		return nil, err
 	}
-	// The positions of these in d.Sort are what add reads.
+	// The positions of these in d.Sort are what add reads: the creation
+	// time, and the post's timeline value (source, label, score).
 	order := search.SortOrder{
 		createdSort(false),
-		&search.SortField{Field: fSource, Type: search.SortFieldAsString},
-		&search.SortField{Field: fSentiment, Type: search.SortFieldAsString},
-		&search.SortField{Field: fSentimentScore, Type: search.SortFieldAsNumber},
+		&search.SortField{Field: fTimeline, Type: search.SortFieldAsString},
 	}
 	req := bleve.NewSearchRequestOptions(top, 0, 0, false)
 	req.SortByCustom(order)
@@ -109,7 +110,13 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 			acc[k] = tb
 		}
 		tb.Count++
-		if src := d.Sort[1]; src != search.HighTerm {
+		v := d.Sort[1]
+		if v == search.HighTerm {
+			return // indexed before the timeline value existed: counted only
+		}
+		src, rest, _ := strings.Cut(v, "\x1f")
+		label, score, _ := strings.Cut(rest, "\x1f")
+		if src != "" {
 			name, ok := sources[src]
 			if !ok {
 				name = src
@@ -117,7 +124,7 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 			}
 			tb.Sources[name]++
 		}
-		switch d.Sort[2] {
+		switch label {
 		case "negative":
 			tb.Negative++
 		case "neutral":
@@ -127,8 +134,8 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 		default:
 			return // not scored
 		}
-		if i, err := numeric.PrefixCoded(d.Sort[3]).Int64(); err == nil {
-			tb.ScoreSum += numeric.Int64ToFloat64(i)
+		if x, err := strconv.ParseFloat(score, 64); err == nil {
+			tb.ScoreSum += x
 		}
 	}
 	ctx = withHitHook(ctx, func(d *search.DocumentMatch) {
