@@ -4,46 +4,46 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/aftershock/aftershock/event"
 )
 
-// timelineCache keeps recently built timelines, so that a reporter (or a
+// pageCache keeps recently built event pages (timeline, chart, top posts),
+// so that a reporter (or a
 // newsroom) reloading an event page during an incident does not rebuild
 // the timeline of a million posts for every view. An entry is keyed by
 // everything the timeline depends on, including the index's last applied
 // sequence number: a new post, an edit of the event or a new status update
 // makes a new key. Concurrent requests for the same key wait for one build.
-type timelineCache struct {
+type pageCache[V any] struct {
 	mu      sync.Mutex
-	entries map[timelineKey]*timelineEntry
+	entries map[pageKey]*pageEntry[V]
 	ttl     time.Duration
 	max     int
 }
 
-type timelineKey struct {
+type pageKey struct {
 	slug, tz string
 	width    time.Duration
 	updated  time.Time // the event's last edit
 	seq      int64     // the index's last applied change
 	status   int64     // the store's status updates
 	minute   int64     // an open window ends now: it changes each minute
+	query    string    // the page's own parameters (selected range, bucket)
 }
 
-type timelineEntry struct {
+type pageEntry[V any] struct {
 	done  chan struct{}
-	tl    *event.Timeline
+	v     V
 	err   error
 	built time.Time
 }
 
-func newTimelineCache(ttl time.Duration, max int) *timelineCache {
-	return &timelineCache{entries: map[timelineKey]*timelineEntry{}, ttl: ttl, max: max}
+func newPageCache[V any](ttl time.Duration, max int) *pageCache[V] {
+	return &pageCache[V]{entries: map[pageKey]*pageEntry[V]{}, ttl: ttl, max: max}
 }
 
-// get returns the timeline for key, building it with build if it is not
+// get returns the value for key, building it with build if it is not
 // cached (or is older than the TTL).
-func (c *timelineCache) get(ctx context.Context, key timelineKey, now time.Time, build func() (*event.Timeline, error)) (*event.Timeline, error) {
+func (c *pageCache[V]) get(ctx context.Context, key pageKey, now time.Time, build func() (V, error)) (V, error) {
 	c.mu.Lock()
 	e := c.entries[key]
 	if e != nil {
@@ -65,19 +65,20 @@ func (c *timelineCache) get(ctx context.Context, key timelineKey, now time.Time,
 				}
 			}
 		}
-		e = &timelineEntry{done: make(chan struct{})}
+		e = &pageEntry[V]{done: make(chan struct{})}
 		c.entries[key] = e
 		c.mu.Unlock()
-		e.tl, e.err = build()
+		e.v, e.err = build()
 		e.built = now
 		close(e.done)
-		return e.tl, e.err
+		return e.v, e.err
 	}
 	c.mu.Unlock()
 	select {
 	case <-e.done:
-		return e.tl, e.err
+		return e.v, e.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		var zero V
+		return zero, ctx.Err()
 	}
 }

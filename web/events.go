@@ -126,15 +126,28 @@ func (s *Server) eventData(c *gin.Context) (*eventView, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := timelineKey{slug: ev.Slug, tz: ev.TZ, width: width, updated: ev.Updated, seq: seq, status: statusN}
+	key := pageKey{slug: ev.Slug, tz: ev.TZ, width: width, updated: ev.Updated, seq: seq, status: statusN,
+		query: c.Query("from") + "\x00" + c.Query("to") + "\x00" + c.Query("bucket")}
 	if ev.To.IsZero() {
 		key.minute = now.Unix() / 60
 	}
-	tl, err := s.timelines.get(c, key, now, func() (*event.Timeline, error) {
-		// Built for every request that waits on it: not bound to this
-		// request's context.
-		return event.Build(context.WithoutCancel(c.Request.Context()), ev, s.a.Index, s.a.Store, event.Options{Width: width, Now: now})
+	// Built for every request that waits on it: not bound to this request.
+	ctx := context.WithoutCancel(c.Request.Context())
+	v, err := s.eventPages.get(c, key, now, func() (*eventView, error) {
+		return s.buildEventView(ctx, ev, width, now, c.Query("from"), c.Query("to"), c.Query("bucket"))
 	})
+	if err != nil {
+		return nil, err
+	}
+	// The cached view is shared: callers that change it get a copy.
+	cp := *v
+	return &cp, nil
+}
+
+// buildEventView computes the event page: timeline, chart, top posts of the
+// selected range.
+func (s *Server) buildEventView(ctx context.Context, ev event.Event, width time.Duration, now time.Time, from, to, bucket string) (*eventView, error) {
+	tl, err := event.Build(ctx, ev, s.a.Index, s.a.Store, event.Options{Width: width, Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +156,7 @@ func (s *Server) eventData(c *gin.Context) (*eventView, error) {
 	if tl.Lag != nil {
 		v.Lag = tl.Lag.Sentence(loc)
 	}
-	if f, t := c.Query("from"), c.Query("to"); f != "" || t != "" {
+	if f, t := from, to; f != "" || t != "" {
 		if v.RangeFrom, err = parseFormTime(f, loc); err != nil {
 			return nil, badRequest("from: %v", err)
 		}
@@ -158,8 +171,8 @@ func (s *Server) eventData(c *gin.Context) (*eventView, error) {
 		}
 		v.Selected = true
 	}
-	q := ev.Narrow(index.Query{From: v.RangeFrom, To: v.RangeTo, Sort: index.Engagement, Size: 10}, s.cfg.Now())
-	res, err := s.a.Search(c, q)
+	q := ev.Narrow(index.Query{From: v.RangeFrom, To: v.RangeTo, Sort: index.Engagement, Size: 10}, now)
+	res, err := s.a.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +190,7 @@ func (s *Server) eventData(c *gin.Context) (*eventView, error) {
 		}
 		return "/events/" + url.PathEscape(slug) + "?" + url.Values{
 			"from": {from.In(loc).Format(formTimeLayout)}, "to": {to.In(loc).Format(formTimeLayout)},
-			"tz": {loc.String()}, "bucket": {c.Query("bucket")}}.Encode() + "#posts"
+			"tz": {loc.String()}, "bucket": {bucket}}.Encode() + "#posts"
 	}})
 	return v, nil
 }

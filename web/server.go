@@ -46,8 +46,8 @@ type Server struct {
 	logins   *limiter
 	started  time.Time
 	needAuth bool
-	// timelines caches built event timelines (see cache.go).
-	timelines *timelineCache
+	// eventPages caches built event pages (see cache.go).
+	eventPages *pageCache[*eventView]
 }
 
 // Limits of requests.
@@ -84,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	return &Server{cfg: cfg, a: cfg.Archive, log: cfg.Log, pages: pages, key: key,
 		logins: newLimiter(5, time.Minute), started: cfg.Now(), needAuth: cfg.Password != "",
-		timelines: newTimelineCache(5*time.Minute, 64)}, nil
+		eventPages: newPageCache[*eventView](5*time.Minute, 256)}, nil
 }
 
 // isLoopback reports whether addr's host is a loopback address or name.
