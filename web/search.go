@@ -90,8 +90,29 @@ var searchHelp = []struct{ Q, What string }{
 	{`sentiment:negative has:links`, "tone, with links or media"},
 }
 
-// search runs the search page's query.
+// search answers the search page's query, from the cache when the same
+// query string was answered since the index last changed (a newsroom
+// watching the same incident runs the same searches).
 func (s *Server) search(c *gin.Context) (*searchView, error) {
+	seq, err := s.a.Index.LastSeq()
+	if err != nil {
+		return nil, err
+	}
+	key := pageKey{slug: "search", seq: seq, query: c.Request.URL.RawQuery}
+	v, err := s.searches.get(c, key, s.cfg.Now(), func() (*searchView, error) { return s.runSearch(c) })
+	if err != nil {
+		return nil, err
+	}
+	cp := *v
+	// The collections offered in the "add to" forms are read fresh.
+	if cp.Collections, err = s.a.Store.Collections(c); err != nil {
+		return nil, err
+	}
+	return &cp, nil
+}
+
+// runSearch runs the search page's query.
+func (s *Server) runSearch(c *gin.Context) (*searchView, error) {
 	p := readSearchParams(c)
 	loc, err := zoneOf(p.TZ)
 	if err != nil {
@@ -181,9 +202,6 @@ func (s *Server) search(c *gin.Context) (*searchView, error) {
 		u.RawQuery = vals.Encode()
 		return "/search?" + u.RawQuery
 	}, 760, 90)
-	if v.Collections, err = s.a.Store.Collections(c); err != nil {
-		return nil, err
-	}
 	return v, nil
 }
 
