@@ -41,6 +41,11 @@ func TestEvaluateNAB(t *testing.T) {
 	if o.FalsePerWeek()*20 > z.FalsePerWeek() {
 		t.Errorf("false alarms per week: ours %.2f, z-score %.2f", o.FalsePerWeek(), z.FalsePerWeek())
 	}
+	// At the same false-alarm budget ours finds more windows than the
+	// z-score does.
+	if m := r.MatchedZ; r.MatchedZThreshold == 0 || m.FalsePerWeek() > o.FalsePerWeek() || m.Found >= o.Found {
+		t.Errorf("z-score at z ≥ %g: %d windows at %.2f/week; ours %d at %.2f", r.MatchedZThreshold, m.Found, m.FalsePerWeek(), o.Found, o.FalsePerWeek())
+	}
 	// PFE's slow rises were all missed by the burst detector alone.
 	if pfe := r.Series[5]; pfe.Name != "PFE" || pfe.Ours.Found < 3 {
 		t.Errorf("%s: %d windows", pfe.Name, pfe.Ours.Found)
