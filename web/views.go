@@ -29,6 +29,7 @@ type postView struct {
 	Sentiment    string    `json:"sentiment,omitempty"`
 	Score        float64   `json:"sentiment_score"`
 	Deleted      bool      `json:"deleted"`
+	DeletedAt    time.Time `json:"deleted_at,omitzero"`
 	Edited       bool      `json:"edited"`
 	ReplyTo      string    `json:"reply_to,omitempty"`
 	QuoteOf      string    `json:"quote_of,omitempty"`
@@ -44,7 +45,7 @@ func newPostView(st store.Stored, terms []string) postView {
 		AuthorHandle: p.Author.Handle, AuthorName: p.Author.Name, AuthorURL: safeURL(p.Author.URL),
 		Created: p.CreatedAt, Lang: p.Lang, Text: p.Text, Segments: highlight(p.Text, terms),
 		Likes: p.Metrics.Likes, Reposts: p.Metrics.Reposts, Replies: p.Metrics.Replies, Quotes: p.Metrics.Quotes,
-		Sentiment: p.Sentiment.Label, Score: p.Sentiment.Score, Deleted: st.Deleted(), Edited: p.Revision > 0 || !p.EditedAt.IsZero(),
+		Sentiment: p.Sentiment.Label, Score: p.Sentiment.Score, Deleted: st.Deleted(), DeletedAt: st.DeletedAt, Edited: p.Revision > 0 || !p.EditedAt.IsZero(),
 		ReplyTo: p.ReplyTo, QuoteOf: p.QuoteOf,
 	}
 }

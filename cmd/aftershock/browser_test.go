@@ -271,3 +271,36 @@ func TestComposeFile(t *testing.T) {
 		t.Fatalf("docker-compose config: %v\n%s", err, out)
 	}
 }
+
+// TestSearchWhileServing: with 'aftershock serve' holding the index, an
+// import in another terminal goes to the store, the server indexes it, and
+// 'aftershock search' asks the server instead of failing on the lock.
+func TestSearchWhileServing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
+	posts := filepath.Join(t.TempDir(), "posts.csv")
+	os.WriteFile(posts, []byte("id,created_at,author,text\n1,2017-02-28T17:40:00Z,alice,S3 is down\n2,2017-02-28T17:41:00Z,bob,\"S3 down, coffee machine smashed\"\n"), 0o644)
+	base := startServer(t, bin, data)
+	if out, err := exec.Command(bin, "--data", data, "import", "--source", "twitter", posts).CombinedOutput(); err != nil {
+		t.Fatalf("import beside the server: %v\n%s", err, out)
+	}
+	var out []byte
+	var err error
+	for i := 0; i < 50; i++ {
+		out, err = exec.Command(bin, "--data", data, "search", "s3", "--sort", "oldest", "--ids").Output()
+		if err == nil && strings.Count(string(out), "\n") == 2 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil || string(out) != "twitter:1\ntwitter:2\n" {
+		t.Fatalf("search while serving (%s): %v\n%s", base, err, out)
+	}
+	out, err = exec.Command(bin, "--data", data, "search", "coffee").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "@bob") || !strings.Contains(string(out), "1 of 1 posts") {
+		t.Errorf("search while serving: %v\n%s", err, out)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -88,9 +89,22 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if err := catchUp(ctx, e, a); err != nil {
 		return err
 	}
+	search := a.Search
+	if errors.Is(a.IndexErr, archive.ErrIndexBusy) {
+		// The running server owns the index: ask it (DESIGN: a user never
+		// sees "index locked").
+		if q.MinScore != nil || q.MaxScore != nil {
+			return fmt.Errorf("%w: --min-score and --max-score need the index, which 'aftershock serve' holds: use --sentiment, or the web page", errUsage)
+		}
+		rs, err := newRemoteSearch(e.dataDir)
+		if err != nil {
+			return err
+		}
+		search = rs.search
+	}
 	printed := 0
 	for {
-		res, err := a.Search(ctx, q)
+		res, err := search(ctx, q)
 		if err != nil {
 			return err
 		}

@@ -81,8 +81,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 	err = srv.Serve(ctx, func(addr string) {
+		if err := writeServerInfo(a.Dir, addr); err != nil {
+			e.log.Warn("cannot note the server's address for other commands", "err", err)
+		}
 		fmt.Fprintf(e.stdout, "Aftershock on http://%s/ (data %s); Ctrl-C stops it\n", addr, a.Dir)
 	})
+	removeServerInfo(a.Dir)
 	close(stop)
 	wg.Wait()
 	return err
