@@ -32,6 +32,10 @@ type Event struct {
 	// StatusFeeds are the status feeds (URLs or files) read for this event;
 	// every incident read from them that overlaps the window is attached.
 	StatusFeeds []string `json:"status_feeds,omitempty"`
+	// Collect lists the live sources that follow the event while
+	// `aftershock collect` or `serve` runs: "bluesky", "mastodon:HOST",
+	// "hn", "x", "reddit", "reddit:SUBREDDIT", "status:URL".
+	Collect []string `json:"collect,omitempty"`
 
 	Created time.Time `json:"created,omitzero"` // set by the store
 	Updated time.Time `json:"updated,omitzero"`
@@ -82,6 +86,12 @@ func (e *Event) Validate() error {
 	e.Langs = normList(e.Langs, true)
 	e.Services = normList(e.Services, false)
 	e.StatusFeeds = normList(e.StatusFeeds, false)
+	e.Collect = normList(e.Collect, false)
+	for _, c := range e.Collect {
+		if err := ValidSourceSpec(c); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	}
 	return nil
 }
 
@@ -155,4 +165,22 @@ func (e *Event) Narrow(q index.Query, now time.Time) index.Query {
 		q.Langs = e.Langs
 	}
 	return q
+}
+
+// ValidSourceSpec checks one entry of Event.Collect.
+func ValidSourceSpec(spec string) error {
+	kind, arg, _ := strings.Cut(spec, ":")
+	switch kind {
+	case "bluesky", "hn", "x":
+		if arg == "" {
+			return nil
+		}
+	case "mastodon", "status":
+		if arg != "" {
+			return nil
+		}
+	case "reddit":
+		return nil
+	}
+	return fmt.Errorf("collect: %q is not a source: use bluesky, mastodon:HOST, hn, x, reddit, reddit:SUBREDDIT or status:URL", spec)
 }

@@ -12,7 +12,7 @@ import (
 )
 
 const eventColumns = `slug, name, description, query, sources, langs, window_from, window_to, tz,
-	services, status_feeds, created_at, updated_at`
+	services, status_feeds, collect, created_at, updated_at`
 
 // CreateEvent stores a new event; event.ErrExists if the slug is taken.
 // The caller validates e first (event.Event.Validate).
@@ -22,9 +22,9 @@ func (s *Store) CreateEvent(ctx context.Context, e event.Event) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = s.db.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Slug, e.Name, e.Description, e.Query, lists[0], lists[1], fmtTime(e.From), nullTime(e.To), e.TZ,
-		lists[2], lists[3], now, now)
+		lists[2], lists[3], lists[4], now, now)
 	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
 		return fmt.Errorf("%w: %s", event.ErrExists, e.Slug)
 	}
@@ -42,9 +42,9 @@ func (s *Store) UpdateEvent(ctx context.Context, e event.Event) error {
 		return err
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE events SET name = ?, description = ?, query = ?, sources = ?, langs = ?,
-		window_from = ?, window_to = ?, tz = ?, services = ?, status_feeds = ?, updated_at = ? WHERE slug = ?`,
+		window_from = ?, window_to = ?, tz = ?, services = ?, status_feeds = ?, collect = ?, updated_at = ? WHERE slug = ?`,
 		e.Name, e.Description, e.Query, lists[0], lists[1], fmtTime(e.From), nullTime(e.To), e.TZ,
-		lists[2], lists[3], fmtTime(s.now()), e.Slug)
+		lists[2], lists[3], lists[4], fmtTime(s.now()), e.Slug)
 	if err != nil {
 		return fmt.Errorf("update event %s: %w", e.Slug, err)
 	}
@@ -94,9 +94,9 @@ func (s *Store) Events(ctx context.Context) ([]event.Event, error) {
 	return out, rows.Err()
 }
 
-func eventLists(e event.Event) ([4]string, error) {
-	var out [4]string
-	for i, l := range [][]string{e.Sources, e.Langs, e.Services, e.StatusFeeds} {
+func eventLists(e event.Event) ([5]string, error) {
+	var out [5]string
+	for i, l := range [][]string{e.Sources, e.Langs, e.Services, e.StatusFeeds, e.Collect} {
 		if l == nil {
 			l = []string{}
 		}
@@ -115,13 +115,14 @@ func scanEvent(r scanner) (event.Event, error) {
 		from, created, upd   string
 		to                   sql.NullString
 		src, lang, svc, feed string
+		collect              string
 	)
 	if err := r.Scan(&e.Slug, &e.Name, &e.Description, &e.Query, &src, &lang, &from, &to, &e.TZ,
-		&svc, &feed, &created, &upd); err != nil {
+		&svc, &feed, &collect, &created, &upd); err != nil {
 		return e, err
 	}
 	e.From, e.To, e.Created, e.Updated = parseTime(from), parseNullTime(to), parseTime(created), parseTime(upd)
-	if err := decodeLists([]listColumn{{src, &e.Sources}, {lang, &e.Langs}, {svc, &e.Services}, {feed, &e.StatusFeeds}}); err != nil {
+	if err := decodeLists([]listColumn{{src, &e.Sources}, {lang, &e.Langs}, {svc, &e.Services}, {feed, &e.StatusFeeds}, {collect, &e.Collect}}); err != nil {
 		return e, fmt.Errorf("event %s: %w", e.Slug, err)
 	}
 	return e, nil

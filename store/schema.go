@@ -147,6 +147,25 @@ CREATE TABLE collection_items (
 );
 CREATE INDEX collection_items_order ON collection_items(collection, position);
 `,
+	// 5: live sources: their cursors (written with the posts they cover),
+	// their coverage, and the sources an event collects from.
+	`
+CREATE TABLE cursors (
+	source     TEXT PRIMARY KEY,
+	cursor     TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE TABLE coverage (
+	id         INTEGER PRIMARY KEY,
+	source     TEXT NOT NULL,
+	state      TEXT NOT NULL,
+	detail     TEXT NOT NULL DEFAULT '',
+	started_at TEXT NOT NULL,
+	ended_at   TEXT
+);
+CREATE INDEX coverage_source ON coverage(source, started_at);
+ALTER TABLE events ADD COLUMN collect TEXT NOT NULL DEFAULT '[]';
+`,
 }
 
 // SchemaVersion returns the schema version this build writes.

@@ -45,6 +45,15 @@ func (c *Counts) Add(o Outcome) {
 type Batch struct {
 	Posts   []post.Post
 	Deletes []post.Ref
+	// Cursor, if set, is a live source's position after these posts,
+	// stored in the same transaction: a crash leaves both or neither.
+	Cursor *Cursor
+}
+
+// Cursor is where a live source resumes.
+type Cursor struct {
+	Source string // the source's name
+	Value  string // the source's own format
 }
 
 // Write stores a batch in one transaction and returns what each record did,
@@ -74,6 +83,12 @@ func (s *Store) Write(ctx context.Context, b Batch) ([]Outcome, error) {
 			return nil, fmt.Errorf("store: delete %s: %w", d.ID, err)
 		}
 		out = append(out, o)
+	}
+	if c := b.Cursor; c != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (source, cursor, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`, c.Source, c.Value, w.now); err != nil {
+			return nil, fmt.Errorf("store: cursor of %s: %w", c.Source, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: commit: %w", err)

@@ -37,7 +37,7 @@ func runEvent(ctx context.Context, e *env, args []string) error {
 
 // eventFlags are the flags of event create and edit.
 type eventFlags struct {
-	name, description, query, sources, langs, from, to, tz, services, feeds *string
+	name, description, query, sources, langs, from, to, tz, services, feeds, collect *string
 }
 
 func newEventFlags(fs *flag.FlagSet) eventFlags {
@@ -52,6 +52,7 @@ func newEventFlags(fs *flag.FlagSet) eventFlags {
 		tz:          fs.String("tz", "", "time zone for display, an IANA name (America/Los_Angeles, Europe/Berlin; default UTC)"),
 		services:    fs.String("service", "", "companies or services concerned, comma-separated (AWS,S3): status incidents naming them are attached"),
 		feeds:       fs.String("status-feed", "", "status feeds (URL or file), comma-separated: read now and attached to the event"),
+		collect:     fs.String("collect", "", "live sources that follow the event while 'aftershock collect' or 'serve' runs, comma-separated: bluesky, mastodon:HOST, hn, x, reddit, reddit:SUBREDDIT, status:URL"),
 	}
 }
 
@@ -89,6 +90,8 @@ func (f eventFlags) apply(fs *flag.FlagSet, ev *event.Event, now time.Time) erro
 			ev.Services = splitList(*f.services)
 		case "status-feed":
 			ev.StatusFeeds = splitList(*f.feeds)
+		case "collect":
+			ev.Collect = splitList(*f.collect)
 		}
 	})
 	return err
@@ -232,6 +235,7 @@ func eventShow(ctx context.Context, e *env, args []string) error {
 	row("time zone", ev.TZ)
 	row("services", strings.Join(ev.Services, ", "))
 	row("status feeds", strings.Join(ev.StatusFeeds, ", "))
+	row("collects", strings.Join(ev.Collect, ", "))
 	row("created", ev.Created.Format(time.RFC3339))
 	row("edited", ev.Updated.Format(time.RFC3339))
 	if a.Index != nil {
