@@ -24,6 +24,18 @@ func (tl *Timeline) UpdatesIn(start time.Time) []Marker {
 	return out
 }
 
+// gapsIn names the collectors that were not collecting during the bucket.
+func (tl *Timeline) gapsIn(start time.Time) []string {
+	var out []string
+	end := start.Add(tl.Width)
+	for _, g := range tl.Gaps {
+		if g.From.Before(end) && g.To.After(start) {
+			out = append(out, g.Source+" "+g.State)
+		}
+	}
+	return out
+}
+
 // WriteCSV writes one row per bucket, ready for Datawrapper or Flourish:
 // the bucket's start in UTC and in the event's zone, the post count in
 // total and per source, the counts per sentiment label and the mean score,
@@ -39,7 +51,7 @@ func (tl *Timeline) WriteCSV(w io.Writer) error {
 	for _, s := range tl.Sources {
 		head = append(head, "posts_"+s.Source)
 	}
-	head = append(head, "negative", "neutral", "positive", "mean_sentiment", "in_spike", "status_updates", "top_post_ids")
+	head = append(head, "negative", "neutral", "positive", "mean_sentiment", "in_spike", "status_updates", "top_post_ids", "collector_gaps")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -70,7 +82,7 @@ func (tl *Timeline) WriteCSV(w io.Writer) error {
 		}
 		row = append(row,
 			strconv.FormatUint(b.Negative, 10), strconv.FormatUint(b.Neutral, 10), strconv.FormatUint(b.Positive, 10),
-			mean, inSpike, strings.Join(notes, "; "), strings.Join(b.Top, " "))
+			mean, inSpike, strings.Join(notes, "; "), strings.Join(b.Top, " "), strings.Join(tl.gapsIn(b.Start), "; "))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -122,11 +134,12 @@ func (tl *Timeline) MarshalJSON() ([]byte, error) {
 		Incidents []Incident    `json:"incidents"`
 		Updates   []Marker      `json:"status_updates"`
 		Lag       *lagJSON      `json:"lag,omitempty"`
+		Gaps      []Gap         `json:"collector_gaps"`
 	}{
 		Slug: tl.Event.Slug, Name: tl.Event.Name, Query: tl.Event.Query, Zone: loc.String(),
 		From: tl.From, To: tl.To, Open: tl.Event.To.IsZero(), Width: tl.Width.Seconds(), Total: tl.Total,
 		Sources: nonNilSlice(tl.Sources), Buckets: make([]bucket, len(tl.Buckets)), Spikes: []spikeJSON{},
-		Incidents: nonNilSlice(tl.Incidents), Updates: nonNilSlice(tl.Updates),
+		Incidents: nonNilSlice(tl.Incidents), Updates: nonNilSlice(tl.Updates), Gaps: nonNilSlice(tl.Gaps),
 	}
 	for i, b := range tl.Buckets {
 		jb := bucket{Start: b.Start, Posts: b.Count, Negative: b.Negative, Neutral: b.Neutral, Positive: b.Positive,

@@ -25,6 +25,23 @@ type Incidents interface {
 	StatusIncidents(ctx context.Context, from, to time.Time) ([]Incident, error)
 }
 
+// Gaps gives the stretches when live collectors were not collecting (the
+// store implements it).
+type Gaps interface {
+	CollectorGaps(ctx context.Context, from, to time.Time) ([]Gap, error)
+}
+
+// Gap is a stretch of time a live source was not collecting: down, rate
+// limited, without credentials, or not running. A dip in the volume during
+// a gap is our collector's, not the public's.
+type Gap struct {
+	Source string    `json:"source"`
+	State  string    `json:"state"`
+	Detail string    `json:"detail,omitempty"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+}
+
 // Incident is a status-page incident as the archive holds it: what the feed
 // said, and which feed (URL or file) said it.
 type Incident struct {
@@ -61,6 +78,9 @@ type Timeline struct {
 	Incidents []Incident
 	Updates   []Marker
 	Lag       *Lag // nil without status updates or without posts
+	// Gaps are the stretches, inside the window, when a live collector of
+	// the event was not collecting (only for events that collect live).
+	Gaps []Gap
 }
 
 // SourceCount is one source's share of a timeline.
@@ -182,6 +202,13 @@ func Build(ctx context.Context, e Event, c Counter, inc Incidents, opt Options) 
 	}
 	if err := tl.lag(ctx, c); err != nil {
 		return nil, err
+	}
+	if g, ok := inc.(Gaps); ok && len(e.Collect) > 0 {
+		gaps, err := g.CollectorGaps(ctx, tl.From, tl.To)
+		if err != nil {
+			return nil, fmt.Errorf("timeline of %s: collector gaps: %w", e.Slug, err)
+		}
+		tl.Gaps = gaps
 	}
 	return tl, nil
 }

@@ -149,7 +149,7 @@ func TestBuild(t *testing.T) {
 			t.Fatalf("%d rows", len(rows))
 		}
 		head := strings.Join(rows[0], ",")
-		if head != "bucket_start_utc,bucket_start_local (America/Los_Angeles),posts,posts_twitter,posts_mastodon,negative,neutral,positive,mean_sentiment,in_spike,status_updates,top_post_ids" {
+		if head != "bucket_start_utc,bucket_start_local (America/Los_Angeles),posts,posts_twitter,posts_mastodon,negative,neutral,positive,mean_sentiment,in_spike,status_updates,top_post_ids,collector_gaps" {
 			t.Errorf("head %s", head)
 		}
 		r := rows[1+(17*60+50-16*60)/5]
@@ -218,5 +218,45 @@ func TestBuildFineBuckets(t *testing.T) {
 	}
 	if tl.Width != time.Minute || len(tl.Buckets) != 120 || len(tl.Spikes) == 0 {
 		t.Errorf("width %v, %d buckets, %d spikes", tl.Width, len(tl.Buckets), len(tl.Spikes))
+	}
+}
+
+type fakeGaps struct {
+	fakeIncidents
+	gaps []Gap
+}
+
+func (f fakeGaps) CollectorGaps(ctx context.Context, from, to time.Time) ([]Gap, error) { return f.gaps, nil }
+
+// A live event shows when its collectors were not collecting.
+func TestBuildGaps(t *testing.T) {
+	ix := outageIndex(t)
+	from := time.Date(2017, 2, 28, 16, 0, 0, 0, time.UTC)
+	gap := Gap{Source: "bluesky", State: "down", From: from.Add(30 * time.Minute), To: from.Add(42 * time.Minute)}
+	ev := Event{Slug: "live", Query: "s3", From: from, To: from.Add(2 * time.Hour), Collect: []string{"bluesky"}}
+	tl, err := Build(context.Background(), ev, ix, fakeGaps{gaps: []Gap{gap}}, Options{Width: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tl.Gaps) != 1 {
+		t.Fatalf("gaps %+v", tl.Gaps)
+	}
+	var buf bytes.Buffer
+	tl.WriteCSV(&buf)
+	rows, _ := csv.NewReader(&buf).ReadAll()
+	last := len(rows[0]) - 1
+	for i, r := range rows[1:] {
+		want := ""
+		if i >= 6 && i <= 8 { // 16:30, 16:35, 16:40
+			want = "bluesky down"
+		}
+		if r[last] != want {
+			t.Errorf("row %d (%s): gaps %q, want %q", i, r[0], r[last], want)
+		}
+	}
+	// An event that does not collect live has no gaps to show.
+	ev.Collect = nil
+	if tl, _ := Build(context.Background(), ev, ix, fakeGaps{gaps: []Gap{gap}}, Options{}); len(tl.Gaps) != 0 {
+		t.Errorf("gaps on an imported event: %+v", tl.Gaps)
 	}
 }

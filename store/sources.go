@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/aftershock/aftershock/event"
 )
 
 // States of a live source in its coverage record.
@@ -134,4 +136,36 @@ func (s *Store) Sources(ctx context.Context) ([]SourceStatus, error) {
 		out = append(out, st)
 	}
 	return out, rows.Err()
+}
+
+// CollectorGaps returns the stretches inside [from, to) when a live source
+// was not collecting (any state but connected and caught up), clipped to
+// the window; an open stretch ends now.
+func (s *Store) CollectorGaps(ctx context.Context, from, to time.Time) ([]event.Gap, error) {
+	spans, err := s.Coverage(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out []event.Gap
+	for _, sp := range spans {
+		if Covered(sp.State) {
+			continue
+		}
+		end := sp.To
+		if end.IsZero() {
+			end = now
+		}
+		g := event.Gap{Source: sp.Source, State: sp.State, Detail: sp.Detail, From: sp.From, To: end}
+		if g.From.Before(from) {
+			g.From = from
+		}
+		if g.To.After(to) {
+			g.To = to
+		}
+		if g.To.After(g.From) {
+			out = append(out, g)
+		}
+	}
+	return out, nil
 }

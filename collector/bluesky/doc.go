@@ -42,4 +42,29 @@
 // [post.Post.Validate]; a post commit without a usable did, rkey, record or
 // time yields an Err item (prefixed "jetstream: ") with the event's line and
 // decoding goes on; malformed lines are reported the same way.
+//
+// # Live source
+//
+// [Jetstream] (made by [NewJetstream]) is a live.Streamer that follows
+// every app.bsky.feed.post commit on a Jetstream v1 server
+// (wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post,
+// no credentials, so no environment variables). Jetstream cannot filter by
+// text: the whole firehose of posts (tens to hundreds a second) arrives and
+// Config.Match keeps the posts of interest; deletions are always kept.
+// Frames are decoded as [DecodeJetstream] decodes lines (handles are learnt
+// from the identity events of the same connection); a frame that does not
+// decode is logged with an excerpt and counted in Batch.Skipped.
+//
+// The cursor is a time_us in decimal: the largest time_us read on the
+// connection (never below the cursor it started from). A batch is emitted
+// every 200 events or 500 ms after its first, whichever comes first, and its
+// cursor covers every event read so far. A connection starts at the stored
+// cursor minus a safety margin (5 s by default) because Jetstream's time_us
+// is not monotonic around its replay→live cutover (jetstream-legacy#42): the
+// replayed duplicates are harmless, the store's upsert is idempotent. An
+// empty cursor starts live. Jetstream keeps about 36 h; an older cursor is
+// silently clamped, and a first event more than an hour after the cursor is
+// logged as a possible gap. There is no documented rate limit; a silent
+// connection (no frame for 30 s) is ended with an error wrapping
+// os.ErrDeadlineExceeded, and the loop reconnects with backoff.
 package bluesky

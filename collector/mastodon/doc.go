@@ -66,6 +66,38 @@
 //   - Delete → a deletion notice for its object (At = published); other
 //     activities (Like, Follow, Undo, …) are skipped.
 //
+// # Live polling
+//
+// [Poller] (a [live.Poller]) follows one instance through the REST API: a
+// hashtag timeline (/api/v1/timelines/tag/:hashtag), the public timeline
+// (/api/v1/timelines/public), either optionally local or remote only, or a
+// status search (/api/v2/search?type=statuses, which needs a user token
+// with read:search; without one Fetch fails with [live.ErrAuth] at once).
+// Statuses are decoded as above, one page element at a time, so live posts
+// get the same ids as imported ones (NativeID = uri); CollectedAt is the
+// fetch time. A status that does not decode is logged and counted in
+// Skipped. The caller reads the token from AFTERSHOCK_MASTODON_TOKEN
+// (optional for timelines, unless the instance turned its public preview off).
+//
+// The cursor is the newest status id delivered (ids compare by length, then
+// lexically: [CompareID]). An empty cursor fetches the newest page only (or,
+// with Config.Since, starts at the snowflake id of that time): no back-fill
+// of the history. Then each fetch asks min_id=<cursor>, which Mastodon
+// answers with the statuses immediately above it (newest first, without a
+// gap), and the cursor moves to the newest id of the page (or of the page's
+// Link rel="prev", which names it); a full page sets More. Search results
+// are the newest above min_id, so after a full search page the cursor
+// becomes "<floor>,<low>,<top>" and the gap below the page is walked down
+// with max_id=<low> before the floor rises to top.
+//
+// Rate limits (300 requests per 5 minutes by default) come as
+// X-RateLimit-Limit/Remaining/Reset (an ISO time); a 429 is returned as the
+// [live.HTTPError] of [live.Get], whose RetryAfter honours Retry-After and
+// X-RateLimit-Reset, and a page served with Remaining 0 never sets More.
+// An error object in a 200 response is an error, not an empty page.
+// Deletions are not reported: REST timelines do not say when a status is
+// deleted (only the streaming API does, which this package does not follow).
+//
 // # Invariants
 //
 // Every yielded post is normalised and passes [post.Post.Validate]; Raw

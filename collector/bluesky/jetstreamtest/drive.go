@@ -29,9 +29,6 @@ type Report struct {
 	LatencyP50, LatencyP99, LatencyMax time.Duration
 }
 
-// errEnough ends a stream once Drive has seen what it wanted.
-var errEnough = errors.New("jetstreamtest: enough posts")
-
 // Drive follows st (a streamer pointed at srv) like the live loop does —
 // from an empty cursor, reconnecting at once from the last emitted cursor
 // whenever Stream returns — until want distinct posts have been emitted, and
@@ -39,6 +36,7 @@ var errEnough = errors.New("jetstreamtest: enough posts")
 // is returned with the error).
 func Drive(ctx context.Context, st live.Streamer, srv *Server, want int) (Report, error) {
 	r := Report{Delivered: map[string]int{}}
+	errEnough := errors.New("jetstreamtest: enough posts") // ends a stream once Drive has seen what it wanted
 	var lat []time.Duration
 	cursor := ""
 	start := time.Now()
