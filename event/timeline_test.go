@@ -226,7 +226,9 @@ type fakeGaps struct {
 	gaps []Gap
 }
 
-func (f fakeGaps) CollectorGaps(ctx context.Context, from, to time.Time) ([]Gap, error) { return f.gaps, nil }
+func (f fakeGaps) CollectorGaps(ctx context.Context, from, to time.Time) ([]Gap, error) {
+	return f.gaps, nil
+}
 
 // A live event shows when its collectors were not collecting.
 func TestBuildGaps(t *testing.T) {

@@ -31,7 +31,7 @@ func (q *ParsedQuery) Match(p *post.Post) bool {
 }
 
 type matcher struct {
-	f                         *fields
+	f                        *fields
 	neutral, english, german []string
 }
 
