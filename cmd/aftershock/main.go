@@ -57,6 +57,8 @@ func commands() []command {
 		{"sentiment", "eval FILE", "our sentiment model beside VADER on a labelled file", runSentiment},
 		{"event", "create|list|show|edit|delete", "incidents to follow: query, time window, zone, services, status feeds", runEvent},
 		{"timeline", "SLUG [flags]", "an event's posts over time: volume per source, tone, spikes, status updates, lag", runTimeline},
+		{"collect", "[--event SLUG]", "follow the events' live sources (Bluesky, Mastodon, HN, X, Reddit, status feeds) until Ctrl-C", runCollect},
+		{"sources", "", "the live sources: state, cursor, last batch, gaps", runSources},
 		{"status", "import FILE|URL…", "read status-page feeds (Statuspage JSON, Google Cloud, Atom/RSS); 'status list'", runStatus},
 		{"collection", "create|add|show|…", "quote collections: snapshots of posts with notes and tags, ordered for a story", runCollection},
 		{"export", "SLUG --format F", "a collection (or --event) as csv, xlsx, md, txt, html, json, jsonl, or a zip case file", runExport},

@@ -69,6 +69,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The events' live sources run beside the server.
+	evs, err := collectingEvents(ctx, a, "")
+	if err != nil {
+		return err
+	}
+	col := newCollectors(a, e.log, time.Minute)
+	col.start(ctx)
+	for _, ev := range evs {
+		for _, err := range col.add(ev) {
+			fmt.Fprintf(e.stderr, "%v\n", err)
+		}
+	}
+	defer col.wait()
 	// The index follows the store while the server runs, so an import in
 	// another terminal becomes searchable within a second or two.
 	var wg sync.WaitGroup

@@ -46,14 +46,15 @@ type Config struct {
 	// the streamer sets.
 	URL string
 	// Match keeps the posts it returns true for (Jetstream cannot filter by
-	// text); nil keeps all. Deletions are always kept.
+	// text); nil keeps all. Deletions are always kept. An update that no
+	// longer matches is dropped, so a stored earlier version stays.
 	Match func(*post.Post) bool
 	// SafetyMargin is how far before the stored cursor a reconnection
 	// starts, since Jetstream's time_us is not monotonic across its
 	// replay→live cutover; 0 = DefaultSafetyMargin, negative = none.
 	SafetyMargin time.Duration
 	// ReadTimeout ends the stream with an error when no frame arrives for
-	// that long; 0 = DefaultReadTimeout.
+	// that long, and bounds the handshake; 0 = DefaultReadTimeout.
 	ReadTimeout time.Duration
 	// BatchSize and FlushInterval: a batch is emitted every BatchSize
 	// events or FlushInterval after its first event, whichever comes

@@ -39,4 +39,20 @@
 // a deleted comment), or any record with "deleted": true, is yielded as a
 // Delete (At zero: the payload does not say when); its replies still follow. A hit or item without id or time is an error
 // item; decoding goes on with the next record.
+//
+// # Live source
+//
+// [Poller] is a live.Poller that follows /search_by_date (newest first) for
+// a query and a tags filter (default "(story,comment)"), no credentials
+// needed. Its cursor "<sec>:<id>,<id>,…" means: ask next for
+// created_at_i >= sec, and skip these objectIDs, already delivered, among
+// the hits at sec or later. So hits sharing a second are neither lost nor
+// delivered again, and the cursor stays 15 minutes behind the newest hit (at
+// most half a page of ids), because Algolia indexes some hits minutes late.
+// When everything after the cursor fits in one page the batch holds all of
+// it; otherwise it holds the oldest page of the backlog (the last page of a
+// created_at_i window that bisection keeps under Algolia's 1,000-hit reach)
+// and More is set. An empty cursor starts at Config.Since, else 15 minutes
+// ago. Algolia allows about 10,000 requests an hour per IP; errors (429,
+// 5xx, a "message" in a 200) are returned for the loop to back off.
 package hackernews

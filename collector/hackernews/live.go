@@ -53,6 +53,7 @@ type Poller struct {
 	client *http.Client
 	log    *slog.Logger
 	now    func() time.Time
+	reach  int // reachable; tests lower it
 }
 
 // NewPoller returns a Poller for cfg. A nil client is http.DefaultClient, a
@@ -80,12 +81,12 @@ func NewPoller(cfg Config, client *http.Client, log *slog.Logger) (*Poller, erro
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Poller{cfg: cfg, client: client, log: log, now: time.Now}, nil
+	return &Poller{cfg: cfg, client: client, log: log, now: time.Now, reach: reachable}, nil
 }
 
-// Name names the source: "hackernews:<query> <tags>".
+// Name names the source: "hackernews:<tags> <query>".
 func (p *Poller) Name() string {
-	return strings.TrimSpace("hackernews:" + p.cfg.Query + " " + p.cfg.Tags)
+	return strings.TrimSpace("hackernews:" + p.cfg.Tags + " " + p.cfg.Query)
 }
 
 // cursor is where a Poller resumes: the next query asks for created_at_i >=
@@ -167,36 +168,60 @@ func (p *Poller) Fetch(ctx context.Context, cur string) (live.Batch, error) {
 	if err != nil {
 		return live.Batch{}, err
 	}
+	newest := c.sec
+	for _, x := range hits {
+		newest = max(newest, x.created)
+	}
 	if first.NbHits <= len(hits) {
-		return p.caughtUp(c, hits), nil
+		b := p.batch(c, hits)
+		b.Cursor = p.next(c, hits, newest).String()
+		return b, nil
 	}
 
-	// A backlog: find a window [c.sec, hi) that Algolia serves whole, then
-	// read it from its last (oldest) page towards the newest.
-	hi := c.sec + 1
-	for _, x := range hits {
-		hi = max(hi, x.created+1)
-	}
-	resp := first
-	for tries := 0; resp.NbHits > reachable; tries++ {
-		if hi-c.sec <= 1 || tries == 64 {
-			p.log.Warn("hackernews: more hits in one second than Algolia serves; some are lost",
-				"source", p.Name(), "second", c.sec, "hits", resp.NbHits)
-			break
+	// A backlog: find a window [c.sec, hi) that Algolia serves whole and
+	// that holds more than the hits already delivered (by bisecting hi),
+	// then read it from its last (oldest) page towards the newest.
+	hi, resp := newest+1, first
+	if resp.NbHits > p.reach {
+		few := max(len(c.ids), p.reach/2)
+		low, over := c.sec, newest+1 // [c.sec, low) holds few hits, [c.sec, over) too many
+		var lowResp response
+	bisect:
+		for {
+			if over-low <= 1 {
+				if lowResp.NbHits > len(c.ids) {
+					hi, resp = low, lowResp
+					break
+				}
+				p.log.Warn("hackernews: more hits in one second than Algolia serves; some are lost",
+					"source", p.Name(), "second", low, "hits", resp.NbHits)
+				hi = over
+				break
+			}
+			mid := low + (over-low)/2
+			r, _, err := p.search(ctx, c.sec, mid, 0)
+			if err != nil {
+				return live.Batch{}, err
+			}
+			switch {
+			case r.NbHits > p.reach:
+				over = mid
+			case r.NbHits <= few:
+				low, lowResp = mid, r
+			default:
+				hi, resp = mid, r
+				break bisect
+			}
 		}
-		hi = c.sec + (hi-c.sec)/2
-		if resp, _, err = p.search(ctx, c.sec, hi, 0); err != nil {
-			return live.Batch{}, err
-		}
 	}
-	last := (min(resp.NbHits, reachable) - 1) / h
+	last := (min(resp.NbHits, p.reach) - 1) / h
 	var got []hit
 	for page, retried := last, false; page >= 0; page-- {
 		r, hs, err := p.search(ctx, c.sec, hi, page)
 		if err != nil {
 			return live.Batch{}, err
 		}
-		if lp := (min(r.NbHits, reachable) - 1) / h; page == last && lp != page && !retried {
+		if lp := (min(r.NbHits, p.reach) - 1) / h; page == last && lp != page && !retried {
 			// Hits came or went since the first request: the oldest page
 			// moved. Read the page that is the last one now.
 			last, page, retried = lp, lp+1, true
@@ -214,22 +239,7 @@ func (p *Poller) Fetch(ctx context.Context, cur string) (live.Batch, error) {
 		p.log.Warn("hackernews: no progress past the cursor", "source", p.Name(), "cursor", cur)
 		return b, nil
 	}
-	top := c.sec
-	for _, x := range got {
-		top = max(top, x.created)
-	}
-	next := cursor{sec: top}
-	for _, x := range got {
-		if x.created == top {
-			next.ids = append(next.ids, x.id)
-		}
-	}
-	if top == c.sec {
-		next.ids = append(next.ids, c.ids...)
-	}
-	slices.Sort(next.ids)
-	next.ids = slices.Compact(next.ids)
-	b.Cursor = next.String()
+	b.Cursor = p.next(c, got, newest).String()
 	b.More = true
 	return b, nil
 }
@@ -238,36 +248,45 @@ func (p *Poller) Fetch(ctx context.Context, cur string) (live.Batch, error) {
 // cursor's second, so that the cursor moves.
 func progress(c cursor, hits []hit) bool {
 	for _, x := range hits {
-		if x.created > c.sec || !c.seen(x.id) {
+		if x.created > c.sec || x.created > 0 && !c.seen(x.id) {
 			return true
 		}
 	}
 	return false
 }
 
-// caughtUp makes the batch of a response holding every hit at or after
-// c.sec. The next cursor stays reindexLag behind the newest hit, with the ids
-// of the hits since then, so that a hit Algolia indexes late is still found,
-// and found once; at most half a page of ids is kept.
-func (p *Poller) caughtUp(c cursor, hits []hit) live.Batch {
-	b := p.batch(c, hits)
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].created > hits[j].created })
-	next := cursor{sec: c.sec}
-	if len(hits) > 0 {
-		next.sec = max(c.sec, hits[0].created-int64(reindexLag/time.Second))
-		if keep := max(p.cfg.HitsPerPage/2, 1); len(hits) > keep {
-			next.sec = max(next.sec, hits[keep-1].created)
+// next is the cursor after the hits read from c: read is every hit from
+// c.sec up to the newest of them, except, maybe, some at that newest second;
+// newest is the newest hit the API has. The cursor stays reindexLag behind
+// newest (never past what was read), with the ids of the hits read since, so
+// that a hit Algolia indexes late is still found, and found once. It keeps
+// at most half a page of ids, so that the oldest page of the next query has
+// room for new hits.
+func (p *Poller) next(c cursor, read []hit, newest int64) cursor {
+	var placed []hit
+	top := c.sec
+	for _, x := range read {
+		if x.created > 0 {
+			placed = append(placed, x)
+			top = max(top, x.created)
 		}
 	}
-	for _, x := range hits {
-		if x.created >= next.sec {
-			next.ids = append(next.ids, x.id)
+	sort.SliceStable(placed, func(i, j int) bool { return placed[i].created > placed[j].created })
+	n := cursor{sec: max(c.sec, min(top, newest-int64(reindexLag/time.Second)))}
+	if keep := max(p.cfg.HitsPerPage/2, 1); len(placed) > keep {
+		n.sec = max(n.sec, placed[keep-1].created)
+	}
+	for _, x := range placed {
+		if x.created >= n.sec {
+			n.ids = append(n.ids, x.id)
 		}
 	}
-	slices.Sort(next.ids)
-	next.ids = slices.Compact(next.ids)
-	b.Cursor = next.String()
-	return b
+	if n.sec == c.sec {
+		n.ids = append(n.ids, c.ids...)
+	}
+	slices.Sort(n.ids)
+	n.ids = slices.Compact(n.ids)
+	return n
 }
 
 // batch decodes the hits not delivered yet.

@@ -334,11 +334,13 @@ func checkOnce(t *testing.T, got map[string]int, want map[string]bool) {
 }
 
 func TestPollerFollow(t *testing.T) {
-	for _, reach := range []int{1000, 7} {
-		t.Run(fmt.Sprintf("reach %d", reach), func(t *testing.T) {
+	for _, tt := range []struct{ reach, hpp int }{{1000, 3}, {1000, 6}, {7, 3}, {7, 6}} {
+		t.Run(fmt.Sprintf("reach %d page %d", tt.reach, tt.hpp), func(t *testing.T) {
+			reach := tt.reach
 			f, srv, want := newAlgoliaFake(t)
 			f.reach = reach
-			p := newTestPoller(t, srv, Config{})
+			p := newTestPoller(t, srv, Config{HitsPerPage: tt.hpp})
+			p.reach = reach
 			got := map[string]int{}
 			cursors := follow(t, p, "", got)
 			checkOnce(t, got, want)
@@ -357,14 +359,20 @@ func TestPollerFollow(t *testing.T) {
 			}
 
 			// A new hit, one on the newest second, and one Algolia indexed
-			// late (10 minutes older than the newest): each found once.
+			// late (10 minutes older than the newest): each found once. (A
+			// page of 3 keeps only one id in the cursor, too few to look
+			// back.)
 			newest := int64(1600000000)
+			more := map[string]bool{"91000001": true, "91000002": true}
 			f.add(t, clone(t, f.hits[0].raw, "91000001", newest+100))
 			f.add(t, clone(t, f.hits[0].raw, "91000002", newest))
-			f.add(t, clone(t, f.hits[0].raw, "91000003", newest-600))
+			if tt.hpp >= 6 {
+				f.add(t, clone(t, f.hits[0].raw, "91000003", newest-600))
+				more["91000003"] = true
+			}
 			cur := follow(t, p, last, got)
 			follow(t, p, cur[len(cur)-1], got)
-			checkOnce(t, got, map[string]bool{"91000001": true, "91000002": true, "91000003": true})
+			checkOnce(t, got, more)
 		})
 	}
 }
@@ -469,11 +477,11 @@ func TestPollerMalformedAndMatch(t *testing.T) {
 
 func TestPollerStartsNearNow(t *testing.T) {
 	_, srv, _ := newAlgoliaFake(t)
-	p, err := NewPoller(Config{BaseURL: srv.URL + "/api/v1", Query: "apple"}, srv.Client(), quietLog())
+	p, err := NewPoller(Config{BaseURL: srv.URL + "/api/v1"}, srv.Client(), quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Name() != "hackernews:apple (story,comment)" {
+	if p.Name() != "hackernews:(story,comment)" {
 		t.Errorf("name %q", p.Name())
 	}
 	p.now = func() time.Time { return time.Unix(1600000000+60, 0) }
@@ -483,7 +491,7 @@ func TestPollerStartsNearNow(t *testing.T) {
 	if !maps.Equal(got, map[string]int{"90000010": 1, "90000011": 1}) {
 		t.Errorf("got %v", got)
 	}
-	if c := cur[len(cur)-1]; c != "1599999100:90000010,90000011" {
+	if c := cur[len(cur)-1]; c != "1599999160:90000010,90000011" {
 		t.Errorf("cursor %q", c)
 	}
 	if _, err := p.Fetch(context.Background(), "17x:1"); err == nil {
@@ -498,9 +506,9 @@ func TestPollerStartsNearNow(t *testing.T) {
 
 func TestParseCursor(t *testing.T) {
 	for in, want := range map[string]string{
-		"0":                  "0:",
-		"1700000000:":        "1700000000:",
-		"1700000000:b,a,b":   "1700000000:a,b",
+		"0":                   "0:",
+		"1700000000:":         "1700000000:",
+		"1700000000:b,a,b":    "1700000000:a,b",
 		"1700000000:40200001": "1700000000:40200001",
 	} {
 		c, err := parseCursor(in)

@@ -81,6 +81,9 @@ func NewPoller(cfg Config, client *http.Client, log *slog.Logger) (*Poller, erro
 	if n != 1 {
 		return nil, errors.New("mastodon: set exactly one of Hashtag, Public and Query")
 	}
+	if cfg.Query != "" && (cfg.Local || cfg.Remote) {
+		return nil, errors.New("mastodon: Local and Remote apply to timelines, not to search")
+	}
 	if cfg.Local && cfg.Remote {
 		return nil, errors.New("mastodon: Local and Remote exclude each other")
 	}

@@ -75,4 +75,40 @@
 // verbatim in Raw; errors start with the format name ("twitter v1.1: ",
 // "twarc2: ", "twitter archive: ") and decoding goes on after them. No
 // decoder panics on any input.
+//
+// # Live source
+//
+// [Search] follows an X API v2 recent search (GET /2/tweets/search/recent,
+// the last 7 days) as a [live.Poller], built by [NewSearch] from a [Config]
+// (query, page size 10–100, bearer token; the caller reads the token from
+// AFTERSHOCK_X_BEARER_TOKEN — without one Fetch fails at once with
+// live.ErrAuth, as 401/403 do). Each request asks sort_order=recency and the
+// tweet.fields, expansions, user.fields and media.fields of PROTOCOLS.md
+// §1.1; each page is decoded by [DecodeTwarc2] like a twarc2 line, so its
+// includes give authors, retweeted originals (also yielded as posts) and
+// media. Posts get CollectedAt = fetch time.
+//
+// The cursor is the gapless chain state as JSON, {"hwm", "chain_newest",
+// "chain_low", "next_token"} (empty fields left out; "" = nothing yet, so the
+// first chain reads the whole 7-day window, billed per post). hwm is the
+// newest id fully ingested. A chain asks since_id=hwm and follows next_token
+// (newest first) to exhaustion; page 1's newest id becomes chain_newest, the
+// lowest id stored so far chain_low, and the page's next_token is saved:
+// every batch carries that state, so the loop stores it with the page's
+// posts, and More is true while the chain has a next_token. After the last
+// page hwm = chain_newest and the chain fields are cleared. A restart mid-
+// chain resumes the saved token (it replays the same page); if the API
+// refuses it (400) the chain is finished by id, since_id=hwm&until_id=
+// chain_low, chain_low moving down page by page (tokens are then not kept).
+// Posts arriving during a chain have ids above chain_newest and come with
+// the next chain. Ids are strings ordered by length, then bytewise. An empty
+// page outside a chain ({"meta":{"result_count":0}}) means caught up and
+// leaves the state as it was. Partial errors inside a 200 ("errors":[…],
+// resources the page could not include) are logged and counted in Skipped
+// with the tweets that did not decode; the rest of the page stands. Rate
+// limits (450 requests / 15 min per app) come back as 429 with
+// x-rate-limit-reset, which live.Get turns into an *live.HTTPError with
+// RetryAfter; Fetch returns it and the loop waits. Deleted tweets are never
+// signalled by search. The filtered stream (PROTOCOLS.md §1.4) is not
+// implemented.
 package twitter

@@ -110,12 +110,14 @@ func readFakePages(t testing.TB, name string) []fakeTweet {
 			continue
 		}
 		type ref struct {
-			ID                 string `json:"id"`
-			AuthorID           string `json:"author_id"`
-			InReplyToUserID    string `json:"in_reply_to_user_id"`
-			MediaKey           string `json:"media_key"`
-			ReferencedTweets   []ref  `json:"referenced_tweets"`
-			Attachments        struct{ MediaKeys []string `json:"media_keys"` }
+			ID               string `json:"id"`
+			AuthorID         string `json:"author_id"`
+			InReplyToUserID  string `json:"in_reply_to_user_id"`
+			MediaKey         string `json:"media_key"`
+			ReferencedTweets []ref  `json:"referenced_tweets"`
+			Attachments      struct {
+				MediaKeys []string `json:"media_keys"`
+			}
 		}
 		users, tweets, media := map[string]json.RawMessage{}, map[string]json.RawMessage{}, map[string]json.RawMessage{}
 		tweetAuthor := map[string]string{}
@@ -255,8 +257,11 @@ func (f *fakeX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.drop > 0 {
 		f.drop--
-		conn, _, err := w.(http.Hijacker).Hijack()
+		// The connection drops in the middle of the body.
+		conn, bw, err := w.(http.Hijacker).Hijack()
 		if err == nil {
+			fmt.Fprint(bw, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{\"data\":[{\"id\":")
+			bw.Flush()
 			conn.Close()
 		}
 		return

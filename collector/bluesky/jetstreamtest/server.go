@@ -232,18 +232,18 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	s.conns = append(s.conns, rec)
 	s.mu.Unlock()
 
-	ctx, cancel := context.WithCancel(r.Context())
+	base, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	go func() {
 		select {
 		case <-s.done:
 			cancel()
-		case <-ctx.Done():
+		case <-base.Done():
 		}
 	}()
 	// Read (and discard) what the client sends, so that its close frames
 	// and pongs are handled; ctx ends when the client goes away.
-	ctx = conn.CloseRead(ctx)
+	ctx := conn.CloseRead(base)
 
 	drop := s.opts.DropAfter > 0 && (s.opts.Drops == 0 || index < s.opts.Drops)
 	malformedAfter := 0
