@@ -285,7 +285,7 @@ func formOf(ev event.Event) eventForm {
 	}
 	f := eventForm{Slug: ev.Slug, Name: ev.Name, Description: ev.Description, Query: ev.Query,
 		Sources: strings.Join(ev.Sources, ","), Langs: strings.Join(ev.Langs, ","), TZ: ev.TZ,
-		Services: strings.Join(ev.Services, ", "), Feeds: strings.Join(ev.StatusFeeds, "\n")}
+		Services: strings.Join(ev.Services, ", "), Feeds: strings.Join(ev.StatusFeeds, "\n"), Collect: strings.Join(ev.Collect, ", ")}
 	if !ev.From.IsZero() {
 		f.From = ev.From.In(loc).Format(formTimeLayout)
 	}
@@ -315,7 +315,8 @@ func (s *Server) saveEvent(c *gin.Context) {
 	edit := c.Param("slug") != ""
 	f := eventForm{Edit: edit, Slug: c.PostForm("slug"), Name: c.PostForm("name"), Description: c.PostForm("description"),
 		Query: c.PostForm("query"), Sources: c.PostForm("sources"), Langs: c.PostForm("langs"), From: c.PostForm("from"),
-		To: c.PostForm("to"), TZ: c.PostForm("tz"), Services: c.PostForm("services"), Feeds: c.PostForm("feeds")}
+		To: c.PostForm("to"), TZ: c.PostForm("tz"), Services: c.PostForm("services"), Feeds: c.PostForm("feeds"),
+		Collect: c.PostForm("collect")}
 	if edit {
 		f.Slug = c.Param("slug")
 	}
@@ -351,7 +352,7 @@ func (s *Server) saveEvent(c *gin.Context) {
 func (s *Server) eventFromForm(f eventForm) (event.Event, error) {
 	ev := event.Event{Slug: strings.TrimSpace(f.Slug), Name: f.Name, Description: f.Description, Query: f.Query,
 		Sources: splitList(f.Sources), Langs: splitList(f.Langs), TZ: strings.TrimSpace(f.TZ),
-		Services: splitList(f.Services), StatusFeeds: strings.Fields(f.Feeds)}
+		Services: splitList(f.Services), StatusFeeds: strings.Fields(f.Feeds), Collect: splitList(f.Collect)}
 	loc, err := zoneOf(ev.TZ)
 	if err != nil {
 		return ev, err

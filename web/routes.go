@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/aftershock/aftershock/event"
 	"github.com/aftershock/aftershock/store"
 )
 
@@ -101,6 +102,10 @@ type statusView struct {
 	Demo      bool          `json:"demo"`
 	Uptime    string        `json:"uptime"`
 	SchemaVer int           `json:"schema_version"`
+	// Live sources: state, cursor, last batch; and their gaps of the last
+	// seven days.
+	Collectors []store.SourceStatus `json:"collectors"`
+	Gaps       []event.Gap          `json:"collector_gaps"`
 }
 
 // PageTitle implements titled.
@@ -123,7 +128,16 @@ func (s *Server) status(c *gin.Context) (*statusView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &statusView{DataDir: s.a.Dir, Posts: st.Posts, Deleted: st.Deleted, Indexed: n, StoreSeq: maxSeq, IndexSeq: last,
+	srcs, err := s.a.Store.Sources(c)
+	if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now()
+	gaps, err := s.a.Store.CollectorGaps(c, now.Add(-7*24*time.Hour), now)
+	if err != nil {
+		return nil, err
+	}
+	return &statusView{Collectors: nonNil(srcs), Gaps: nonNil(gaps), DataDir: s.a.Dir, Posts: st.Posts, Deleted: st.Deleted, Indexed: n, StoreSeq: maxSeq, IndexSeq: last,
 		Lag: max(maxSeq-last, 0), Sources: st.BySource, Langs: st.ByLang, Demo: s.cfg.Demo,
 		Uptime: s.cfg.Now().Sub(s.started).Round(time.Second).String(), SchemaVer: store.SchemaVersion()}, nil
 }
