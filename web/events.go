@@ -266,7 +266,7 @@ func eventMethod(v *eventView) string {
 type eventForm struct {
 	Edit                                           bool
 	Slug, Name, Description, Query, Sources, Langs string
-	From, To, TZ, Services, Feeds                  string
+	From, To, TZ, Services, Feeds, Collect         string
 	Error, Caret                                   string
 }
 
