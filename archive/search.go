@@ -53,11 +53,15 @@ const eachSlice = 20 * EachPageSize
 // slice of about eachSlice hits at a time, so each page sorts only its
 // slice.
 func (a *Archive) Each(ctx context.Context, q index.Query, fn func(store.Stored) error, progress func(done, total uint64)) error {
+	return a.each(ctx, q, eachSlice, EachPageSize, fn, progress)
+}
+
+func (a *Archive) each(ctx context.Context, q index.Query, per, pageSize int, fn func(store.Stored) error, progress func(done, total uint64)) error {
 	if err := a.needIndex(); err != nil {
 		return err
 	}
-	q.Sort, q.Size, q.After, q.Facets, q.Histogram = index.Oldest, EachPageSize, "", false, 0
-	slices, total, err := a.timeSlices(ctx, q)
+	q.Sort, q.Size, q.After, q.Facets, q.Histogram = index.Oldest, pageSize, "", false, 0
+	slices, total, err := a.timeSlices(ctx, q, per)
 	if err != nil {
 		return err
 	}
@@ -96,10 +100,10 @@ func (a *Archive) Each(ctx context.Context, q index.Query, fn func(store.Stored)
 	return nil
 }
 
-// timeSlices splits q's hits into consecutive time ranges of about
-// eachSlice hits, from an hourly (or coarser, for long spans) histogram.
+// timeSlices splits q's hits into consecutive time ranges of about per
+// hits, from an hourly (or coarser, for long spans) histogram.
 // Posts without a creation time do not exist (the store requires one).
-func (a *Archive) timeSlices(ctx context.Context, q index.Query) ([][2]time.Time, uint64, error) {
+func (a *Archive) timeSlices(ctx context.Context, q index.Query, per int) ([][2]time.Time, uint64, error) {
 	cq := q
 	cq.Size = -1
 	fq := cq
@@ -134,7 +138,7 @@ func (a *Archive) timeSlices(ctx context.Context, q index.Query) ([][2]time.Time
 			start = b.Start
 		}
 		n += b.Count
-		if n >= eachSlice || i == len(res.Histogram)-1 {
+		if n >= uint64(per) || i == len(res.Histogram)-1 {
 			out = append(out, [2]time.Time{start, b.Start.Add(width)})
 			n = 0
 		}
