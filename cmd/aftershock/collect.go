@@ -272,6 +272,15 @@ func (c *collectors) source(spec string, ev event.Event, match func(*post.Post) 
 		default:
 			cfg.Public = true
 		}
+		if cfg.Token != "" && cfg.Query == "" {
+			// With a token: the streaming API, back-filled over REST
+			// after every (re)connect, with deletes and edits.
+			s, err := mastodon.NewStreamer(mastodon.StreamConfig{Config: cfg}, c.client, c.log)
+			if err != nil {
+				return nil, err
+			}
+			return namedStreamer{s, name}, nil
+		}
 		p, err := mastodon.NewPoller(cfg, c.client, c.log)
 		if err != nil {
 			return nil, err

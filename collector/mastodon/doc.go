@@ -96,7 +96,46 @@
 // X-RateLimit-Reset, and a page served with Remaining 0 never sets More.
 // An error object in a 200 response is an error, not an empty page.
 // Deletions are not reported: REST timelines do not say when a status is
-// deleted (only the streaming API does, which this package does not follow).
+// deleted (only the streaming API does: see [Streamer]).
+//
+// # Live streaming
+//
+// [Streamer] (a [live.Streamer]) follows a hashtag or public timeline
+// (optionally local; public also remote) through the streaming API's
+// server-sent events: /api/v1/streaming/hashtag?tag=…, /hashtag/local,
+// /public, /public/local, /public/remote, on StreamConfig.StreamURL
+// (configuration.urls.streaming of /api/v2/instance; default the instance).
+// Since Mastodon 4.2 every stream needs a user token
+// (AFTERSHOCK_MASTODON_TOKEN): without one Stream fails with
+// [live.ErrAuth] before any request, and a 401/403 wraps it too. Streams
+// cannot replay, so each Stream call first connects, then back-fills from
+// the cursor with a [Poller] (same Config, same cursor format) until a page
+// brings nothing new, emitting each page as a batch, and only then reads
+// the events that waited in the connection meanwhile: nothing published
+// during a disconnection or the back-fill is lost (what both deliver comes
+// twice, which the store's upsert absorbs). Then each event is one batch:
+//   - update: the status's posts (decoded as above, Config.Match applied);
+//     the cursor moves to the status id unless it is lower (CompareID), so
+//     it never goes back. Late remote statuses are never dropped for being
+//     below the cursor.
+//   - status.update: the edited status, whose edited_at gives it a new
+//     Revision, so the store keeps both versions; kept even when Match now
+//     rejects it if this streamer delivered it before. The cursor stays.
+//   - delete: carries only the instance-local id, while post ids are built
+//     from the status URI. The streamer remembers local id → post id for the
+//     statuses it delivered (back-fill and stream, across reconnections, the
+//     newest 100,000) and emits a [post.Ref] with that post id; a delete of a
+//     status it has not seen is logged at debug level and dropped (it cannot
+//     be named, and the store would keep a notice nobody can match).
+//   - other events (notification, filters_changed, …) are ignored; a status
+//     or delete that does not parse is logged and counted in Skipped.
+//
+// Mastodon writes a ":thump" comment every 15 s; any line resets the idle
+// timeout (StreamConfig.IdleTimeout, default 90 s), and a connection silent
+// for longer ends with an error so the loop reconnects (and back-fills). A
+// server that closes the stream, an HTTP error or a failing back-fill page
+// ends Stream with that error (an [live.HTTPError] keeps its RetryAfter).
+// The caller's http.Client is used without its Timeout for the stream.
 //
 // # Invariants
 //

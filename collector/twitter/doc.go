@@ -109,6 +109,36 @@
 // limits (450 requests / 15 min per app) come back as 429 with
 // x-rate-limit-reset, which live.Get turns into an *live.HTTPError with
 // RetryAfter; Fetch returns it and the loop waits. Deleted tweets are never
-// signalled by search. The filtered stream (PROTOCOLS.md §1.4) is not
-// implemented.
+// signalled by search.
+//
+// [Streamer] follows the filtered stream (GET /2/tweets/search/stream,
+// PROTOCOLS.md §1.4) as a [live.Streamer], built by [NewStreamer] from a
+// [StreamConfig] (query, tag, bearer token from AFTERSHOCK_X_BEARER_TOKEN;
+// without one Stream fails at once with live.ErrAuth, as 401/403 do). Its
+// Name is "x:stream <tag>". Each Stream first makes the app's rules hold one
+// rule with the query, tagged with the tag (POST …/stream/rules add; rules
+// with that tag and another value are deleted; a rule with the same value
+// under another tag is used as it is); [Streamer.CheckRule] validates the
+// query with dry_run=true. It then connects with the fields of [Search],
+// and only then back-fills: a stream cannot replay, so Stream runs the
+// recent search from the stored cursor to caught-up and emits those pages
+// with their cursors. The cursor is therefore a [Search] cursor ("" = the
+// whole 7-day window). Then each line is a tweet with its includes (decoded
+// by [DecodeTwarc2]), a bare CRLF keep-alive, or an error frame: tweets whose
+// matching_rules name neither the tag nor the rule's id are left out; the
+// rest are emitted in batches of up to 100 with an empty cursor, so they
+// never move the search cursor's hwm. On reconnect the back-fill from the
+// stored hwm covers everything since, including what the stream already
+// gave (duplicates, which the store's upsert absorbs). A line that does not
+// parse is logged and counted in Skipped. Stream returns an error when
+// nothing, not even a keep-alive, arrives for [StallTimeout] (20 s), when
+// the connection drops, and on an error frame such as X's
+// operational-disconnect. A refused connection is an *live.HTTPError whose
+// RetryAfter follows X's reconnect schedule, counted per Streamer and reset
+// by a connection that opens: HTTP errors 5 s doubling to 320 s, 429 (too
+// many connections: one per app) 1 min doubling to 16 min, or the
+// response's Retry-After or exhausted rate-limit reset if later. The loop
+// waits that long; errors without a status get its own backoff. The stream
+// uses a copy of the given client without Timeout; rules and back-fill
+// requests time out after 60 s.
 package twitter
