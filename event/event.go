@@ -34,7 +34,8 @@ type Event struct {
 	StatusFeeds []string `json:"status_feeds,omitempty"`
 	// Collect lists the live sources that follow the event while
 	// `aftershock collect` or `serve` runs: "bluesky", "mastodon:HOST",
-	// "hn", "x", "reddit", "reddit:SUBREDDIT", "status:URL".
+	// "hn", "x" (recent search), "x:stream" (filtered stream), "reddit",
+	// "reddit:SUBREDDIT", "status:URL".
 	Collect []string `json:"collect,omitempty"`
 
 	Created time.Time `json:"created,omitzero"` // set by the store
@@ -171,8 +172,12 @@ func (e *Event) Narrow(q index.Query, now time.Time) index.Query {
 func ValidSourceSpec(spec string) error {
 	kind, arg, _ := strings.Cut(spec, ":")
 	switch kind {
-	case "bluesky", "hn", "x":
+	case "bluesky", "hn":
 		if arg == "" {
+			return nil
+		}
+	case "x":
+		if arg == "" || arg == "stream" {
 			return nil
 		}
 	case "mastodon", "status":
@@ -182,5 +187,5 @@ func ValidSourceSpec(spec string) error {
 	case "reddit":
 		return nil
 	}
-	return fmt.Errorf("collect: %q is not a source: use bluesky, mastodon:HOST, hn, x, reddit, reddit:SUBREDDIT or status:URL", spec)
+	return fmt.Errorf("collect: %q is not a source: use bluesky, mastodon:HOST, hn, x, x:stream, reddit, reddit:SUBREDDIT or status:URL", spec)
 }

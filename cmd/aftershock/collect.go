@@ -297,6 +297,15 @@ func (c *collectors) source(spec string, ev event.Event, match func(*post.Post) 
 		if tok == "" {
 			return nil, errors.New("needs AFTERSHOCK_X_BEARER_TOKEN (a paid X API key)")
 		}
+		if arg == "stream" {
+			// The filtered stream (an X plan that has it), back-filled by
+			// recent search after every connect.
+			s, err := twitter.NewStreamer(twitter.StreamConfig{BearerToken: tok, Query: ev.Query, Tag: "aftershock:" + ev.Slug}, c.client, c.log)
+			if err != nil {
+				return nil, err
+			}
+			return namedStreamer{s, name}, nil
+		}
 		p, err := twitter.NewSearch(twitter.Config{BearerToken: tok, Query: ev.Query}, c.client, c.log)
 		if err != nil {
 			return nil, err
