@@ -139,7 +139,9 @@ type collectors struct {
 
 func newCollectors(a *archive.Archive, log *slog.Logger, interval time.Duration) *collectors {
 	scorer, _ := sentiment.New()
-	return &collectors{a: a, log: log, interval: interval, client: &http.Client{Timeout: 60 * time.Second},
+	// Status feed and Mastodon instance URLs come from users: the client
+	// refuses private addresses (SSRF) unless AFTERSHOCK_ALLOW_PRIVATE_URLS=1.
+	return &collectors{a: a, log: log, interval: interval, client: live.SafeClient(60*time.Second, allowPrivateURLs()),
 		scorer: scorer, running: map[string]int{}}
 }
 

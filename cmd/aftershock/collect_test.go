@@ -30,6 +30,7 @@ func TestCollectStatusFeed(t *testing.T) {
 		w.Write(atom)
 	}))
 	defer srv.Close()
+	t.Setenv("AFTERSHOCK_ALLOW_PRIVATE_URLS", "1") // the fake feed is on loopback
 	data := filepath.Join(t.TempDir(), "data")
 	if code, out, errOut := cli(t, "", "--data", data, "event", "create", "gh", "--query", "github", "--from", "2026-08-01",
 		"--collect", "status:"+srv.URL+"/history.atom,mastodon:"); code != 2 || !strings.Contains(errOut, "is not a source") {
@@ -53,5 +54,18 @@ func TestCollectStatusFeed(t *testing.T) {
 	code, srcs, _ := cli(t, "", "--data", data, "sources")
 	if code != 0 || !strings.Contains(srcs, "gh/status:"+srv.URL) || !strings.Contains(srcs, "stopped") || !strings.Contains(srcs, `cursor {"etag":"\"1\""}`) {
 		t.Errorf("sources:\n%s", srcs)
+	}
+}
+
+// A status feed on a private address is refused unless allowed (SSRF).
+func TestStatusImportRefusesPrivate(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("the private address was fetched")
+	}))
+	defer srv.Close()
+	data := filepath.Join(t.TempDir(), "data")
+	code, _, errOut := cli(t, "", "--data", data, "status", "import", srv.URL+"/history.atom")
+	if code != 1 || !strings.Contains(errOut, "refusing to connect to a loopback") {
+		t.Errorf("private feed: %d %s", code, errOut)
 	}
 }

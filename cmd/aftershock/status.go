@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/collector/live"
 	"github.com/aftershock/aftershock/collector/status"
 )
 
@@ -62,7 +62,7 @@ func importStatus(ctx context.Context, e *env, a *archive.Archive, src string) e
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		data, err = status.Fetch(ctx, http.DefaultClient, src)
+		data, err = status.Fetch(ctx, live.SafeClient(30*time.Second, allowPrivateURLs()), src)
 	} else {
 		data, err = os.ReadFile(src)
 	}
@@ -174,3 +174,9 @@ func expandDirs(srcs []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// allowPrivateURLs reports whether user-supplied URLs (status feeds,
+// Mastodon instances) may point at loopback or private addresses: only
+// when AFTERSHOCK_ALLOW_PRIVATE_URLS=1 (a feed on the newsroom's own
+// network, or a test's fake).
+func allowPrivateURLs() bool { return os.Getenv("AFTERSHOCK_ALLOW_PRIVATE_URLS") == "1" }
