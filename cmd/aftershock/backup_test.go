@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,5 +64,84 @@ func TestBackupRestore(t *testing.T) {
 	}
 	if out := must("--data", dst, "search", "#ichbinhanna", "--ids", "--limit", "2"); out != ids {
 		t.Errorf("a refused restore changed the archive: %q", out)
+	}
+}
+
+// TestServeRebuildsDamagedIndex: with the index's largest file truncated,
+// or the whole index deleted, `serve` starts, rebuilds the index from the
+// archive and answers searches as before.
+func TestServeRebuildsDamagedIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bin := buildBinary(t)
+	for _, damage := range []string{"truncate", "delete"} {
+		t.Run(damage, func(t *testing.T) {
+			data := filepath.Join(t.TempDir(), "data")
+			if code, _, errOut := cli(t, "", append([]string{"--data", data, "import"}, realInputs(t)...)...); code != 0 {
+				t.Fatal(errOut)
+			}
+			_, want, _ := cli(t, "", "--data", data, "search", "#ichbinhanna", "--ids", "--all")
+			idx := filepath.Join(data, "index")
+			switch damage {
+			case "delete":
+				os.RemoveAll(idx)
+			case "truncate":
+				var biggest string
+				var size int64
+				filepath.Walk(idx, func(p string, fi os.FileInfo, err error) error {
+					if err == nil && !fi.IsDir() && fi.Size() > size {
+						biggest, size = p, fi.Size()
+					}
+					return nil
+				})
+				if err := os.Truncate(biggest, size/3); err != nil {
+					t.Fatal(err)
+				}
+			}
+			base := startServer(t, bin, data)
+			resp, err := http.Get(base + "/api/v1/search?q=%23ichbinhanna&size=1000")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var res struct{ Total int }
+			json.NewDecoder(resp.Body).Decode(&res)
+			if resp.StatusCode != 200 || res.Total != strings.Count(want, "\n") || res.Total == 0 {
+				t.Errorf("after %s: %d, %d hits, want %d", damage, resp.StatusCode, res.Total, strings.Count(want, "\n"))
+			}
+		})
+	}
+}
+
+// TestDamagedArchive: an archive file cut short or overwritten is reported
+// as damaged by every command, never read as an empty archive.
+func TestDamagedArchive(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errOut := cli(t, "", append([]string{"--data", data, "import"}, realInputs(t)...)...); code != 0 {
+		t.Fatal(errOut)
+	}
+	db := filepath.Join(data, "archive.db")
+	cli(t, "", "--data", data, "stats") // checkpoints nothing by itself; make the file whole
+	b, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(db + "-wal")
+	os.Remove(db + "-shm")
+	// Garbage over the middle of the file.
+	for i := len(b) / 3; i < len(b)/3+8192 && i < len(b); i++ {
+		b[i] = 0xA5
+	}
+	os.WriteFile(db, b, 0o644)
+	for _, args := range [][]string{{"stats"}, {"search", "s3"}, {"serve", "--addr", "127.0.0.1:0"}} {
+		code, out, errOut := cli(t, "", append([]string{"--data", data}, args...)...)
+		if code == 0 || !strings.Contains(errOut, "damaged") && !strings.Contains(errOut, "malformed") && !strings.Contains(errOut, "not a database") {
+			t.Errorf("%v on a damaged archive: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	os.WriteFile(db, []byte("this is not an archive"), 0o644)
+	if code, _, errOut := cli(t, "", "--data", data, "stats"); code == 0 || !strings.Contains(errOut, "not a readable SQLite database") && !strings.Contains(errOut, "damaged") {
+		t.Errorf("stats on a text file: %d %s", code, errOut)
 	}
 }
