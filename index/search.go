@@ -42,6 +42,23 @@ func (s Sort) String() string {
 	return "Sort(" + strconv.Itoa(int(s)) + ")"
 }
 
+// ParseSort reads a sort order by name: "relevance" (or "score", or ""),
+// "newest" (or "time"), "oldest", "engagement" — the names the command
+// line and the web app take.
+func ParseSort(name string) (Sort, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", "relevance", "score":
+		return Relevance, nil
+	case "newest", "time":
+		return Newest, nil
+	case "oldest":
+		return Oldest, nil
+	case "engagement":
+		return Engagement, nil
+	}
+	return 0, fmt.Errorf("sort must be relevance, newest (time), oldest or engagement, not %q", name)
+}
+
 // Limits.
 const (
 	DefaultSize = 20     // hits per page when Query.Size is 0

@@ -135,17 +135,8 @@ func (s *Server) runSearch(c *gin.Context) (*searchView, error) {
 	if q.To, err = parseFormTime(p.To, loc); err != nil {
 		return nil, badRequest("to: %v", err)
 	}
-	switch p.Sort {
-	case "", "relevance":
-		q.Sort = index.Relevance
-	case "newest", "time":
-		q.Sort = index.Newest
-	case "oldest":
-		q.Sort = index.Oldest
-	case "engagement":
-		q.Sort = index.Engagement
-	default:
-		return nil, badRequest("sort must be relevance, newest, oldest or engagement")
+	if q.Sort, err = index.ParseSort(p.Sort); err != nil {
+		return nil, badRequest("%v", err)
 	}
 	if p.Event != "" {
 		ev, err := s.a.Store.Event(c, p.Event)

@@ -95,7 +95,7 @@ func (rs *remoteSearch) search(ctx context.Context, q index.Query) (archive.Resu
 	if !q.To.IsZero() {
 		set("to", q.To.UTC().Format(time.RFC3339))
 	}
-	set("sort", map[index.Sort]string{index.Relevance: "relevance", index.Newest: "newest", index.Oldest: "oldest", index.Engagement: "engagement"}[q.Sort])
+	set("sort", q.Sort.String()) // the names index.ParseSort reads
 	set("after", q.After)
 	if q.Size > 0 {
 		set("size", strconv.Itoa(min(q.Size, index.MaxSize)))

@@ -58,17 +58,8 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if q.To, err = parseTime(*to); err != nil {
 		return fmt.Errorf("%w: --to: %v", errUsage, err)
 	}
-	switch *sortBy {
-	case "relevance", "score":
-		q.Sort = index.Relevance
-	case "time", "newest":
-		q.Sort = index.Newest
-	case "oldest":
-		q.Sort = index.Oldest
-	case "engagement":
-		q.Sort = index.Engagement
-	default:
-		return fmt.Errorf("%w: --sort must be relevance, time, oldest or engagement", errUsage)
+	if q.Sort, err = index.ParseSort(*sortBy); err != nil {
+		return fmt.Errorf("%w: --%v", errUsage, err)
 	}
 	if *all && q.Size < 500 {
 		q.Size = 500
