@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aftershock/aftershock/collector/live"
+	"github.com/aftershock/aftershock/collector/live/livetest"
 	"github.com/aftershock/aftershock/post"
 )
 
@@ -288,49 +289,15 @@ func newTestPoller(t *testing.T, srv *httptest.Server, cfg Config) *Poller {
 	return p
 }
 
-// follow fetches from cur until caught up, failing on a post delivered
-// twice. It returns the posts by id and the cursor after each batch.
+// follow fetches from cur until caught up, counting posts by objectID.
 func follow(t *testing.T, p live.Poller, cur string, got map[string]int) []string {
 	t.Helper()
-	var cursors []string
-	for i := 0; ; i++ {
-		if i == 200 {
-			t.Fatal("not caught up after 200 fetches")
-		}
-		b, err := p.Fetch(context.Background(), cur)
-		if err != nil {
-			t.Fatalf("fetch %d from %q: %v", i, cur, err)
-		}
-		for _, x := range b.Posts {
-			if err := x.Validate(); err != nil {
-				t.Fatal(err)
-			}
-			got[x.NativeID]++
-		}
-		if b.Cursor != "" {
-			cur = b.Cursor
-		}
-		cursors = append(cursors, cur)
-		if !b.More {
-			return cursors
-		}
-	}
+	return livetest.Follow(t, p, cur, got, livetest.ByNativeID, 200)
 }
 
 func checkOnce(t *testing.T, got map[string]int, want map[string]bool) {
 	t.Helper()
-	for id, n := range got {
-		if !want[id] {
-			t.Errorf("post %s is not in the fake", id)
-		} else if n != 1 {
-			t.Errorf("post %s delivered %d times", id, n)
-		}
-	}
-	for id := range want {
-		if got[id] == 0 {
-			t.Errorf("post %s missing", id)
-		}
-	}
+	livetest.CheckOnce(t, got, want)
 }
 
 func TestPollerFollow(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/aftershock/aftershock/collector"
 	"github.com/aftershock/aftershock/collector/live"
+	"github.com/aftershock/aftershock/collector/live/livetest"
 	"github.com/aftershock/aftershock/internal/testdata"
 	"github.com/aftershock/aftershock/post"
 )
@@ -275,26 +276,7 @@ func newTestPoller(t *testing.T, f *fake, cfg Config) *Poller {
 // each: a batch's "" keeps the previous one).
 func walkPoller(t *testing.T, p *Poller, cursor string, got map[string]int) []string {
 	t.Helper()
-	var cursors []string
-	for i := 0; ; i++ {
-		if i > 100 {
-			t.Fatal("no end after 100 fetches")
-		}
-		b, err := p.Fetch(context.Background(), cursor)
-		if err != nil {
-			t.Fatalf("fetch %d from %q: %v", i, cursor, err)
-		}
-		for _, po := range b.Posts {
-			got[po.ID]++
-		}
-		if b.Cursor != "" {
-			cursor = b.Cursor
-		}
-		cursors = append(cursors, cursor)
-		if !b.More {
-			return cursors
-		}
-	}
+	return livetest.Follow(t, p, cursor, got, livetest.ByID, 101)
 }
 
 func sameCounts(t *testing.T, got, want map[string]int) {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aftershock/aftershock/collector/live"
+	"github.com/aftershock/aftershock/collector/live/livetest"
 	"github.com/aftershock/aftershock/post"
 )
 
@@ -282,42 +283,12 @@ func newTestPoller(t *testing.T, f *redditFake, srv *httptest.Server, cfg Config
 // returns the cursor after each fetch.
 func follow(t *testing.T, p live.Poller, cur string, got map[string]int) []string {
 	t.Helper()
-	var cursors []string
-	for i := 0; ; i++ {
-		if i == 100 {
-			t.Fatal("not caught up after 100 fetches")
-		}
-		b, err := p.Fetch(context.Background(), cur)
-		if err != nil {
-			t.Fatalf("fetch %d from %q: %v", i, cur, err)
-		}
-		for _, x := range b.Posts {
-			got[x.NativeID]++
-		}
-		if b.Cursor != "" {
-			cur = b.Cursor
-		}
-		cursors = append(cursors, cur)
-		if !b.More {
-			return cursors
-		}
-	}
+	return livetest.Follow(t, p, cur, got, livetest.ByNativeID, 100)
 }
 
 func checkOnce(t *testing.T, got map[string]int, want map[string]bool) {
 	t.Helper()
-	for id, n := range got {
-		if !want[id] {
-			t.Errorf("post %s is not expected", id)
-		} else if n != 1 {
-			t.Errorf("post %s delivered %d times", id, n)
-		}
-	}
-	for id := range want {
-		if got[id] == 0 {
-			t.Errorf("post %s missing", id)
-		}
-	}
+	livetest.CheckOnce(t, got, want)
 }
 
 // publish adds n new submissions, one a minute after the newest (two share
