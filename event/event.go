@@ -51,6 +51,11 @@ var (
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
+// ValidSlug reports whether s can name an event or a collection: lower-case
+// letters, digits and '-', starting with a letter or digit, at most 64
+// characters. Slugs become parts of file names and URLs.
+func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+
 // Validate normalises e (times to UTC, lists trimmed, lower-cased and
 // deduplicated, the name defaulting to the slug) and checks it: the slug's
 // form, that the query parses (a *index.SyntaxError, wrapped, says where it
@@ -58,7 +63,7 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 // time zone is known.
 func (e *Event) Validate() error {
 	e.Slug = strings.TrimSpace(e.Slug)
-	if !slugRE.MatchString(e.Slug) {
+	if !ValidSlug(e.Slug) {
 		return fmt.Errorf("%w: slug %q: use lower-case letters, digits and '-', starting with a letter or digit, at most 64", ErrInvalid, e.Slug)
 	}
 	e.Name = strings.TrimSpace(e.Name)

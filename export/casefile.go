@@ -10,9 +10,10 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/aftershock/aftershock/event"
 )
 
 // A case file is a zip archive that bundles a collection in every format,
@@ -62,7 +63,7 @@ const caseKind = "aftershock-case-file"
 
 // WriteCaseFile writes the case file of a collection to w.
 func WriteCaseFile(w io.Writer, meta Meta, items []Item) error {
-	if !slugOK(meta.Slug) {
+	if !event.ValidSlug(meta.Slug) {
 		return fmt.Errorf("case file: invalid slug %q", meta.Slug)
 	}
 	zw := zip.NewWriter(w)
@@ -138,10 +139,6 @@ const (
 	maxCaseFiles = 1 << 20
 )
 
-var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-
-func slugOK(s string) bool { return slugPattern.MatchString(s) }
-
 // ReadCaseFile reads and verifies a case file: every file the manifest
 // lists must be present with its hash, every item's raw payload must hash
 // to its content hash. Nothing is written anywhere; entry names are only
@@ -193,7 +190,7 @@ func ReadCaseFile(r io.ReaderAt, size int64) (*CaseFile, error) {
 		return nil, fmt.Errorf("case file: manifest kind %q version %d, want %q version %d", m.Kind, m.Version, caseKind, CaseFileVersion)
 	}
 	dir := path.Dir(manifest.Name)
-	if !slugOK(m.Slug) || dir != m.Slug {
+	if !event.ValidSlug(m.Slug) || dir != m.Slug {
 		return nil, fmt.Errorf("case file: slug %q does not match its folder %q", m.Slug, dir)
 	}
 	contents := map[string][]byte{}

@@ -8,10 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/aftershock/aftershock/event"
 	"github.com/aftershock/aftershock/post"
 )
 
@@ -54,15 +54,9 @@ var (
 	ErrBadSlug          = errors.New("invalid slug: use lower-case letters, digits and '-', starting with a letter or digit, at most 64")
 )
 
-var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-
-// ValidSlug reports whether s can name a collection or an event (it becomes
-// part of file and URL names).
-func ValidSlug(s string) bool { return slugRE.MatchString(s) }
-
 // CreateCollection stores a new, empty collection.
 func (s *Store) CreateCollection(ctx context.Context, c Collection) error {
-	if !ValidSlug(c.Slug) {
+	if !event.ValidSlug(c.Slug) {
 		return fmt.Errorf("%w: %q", ErrBadSlug, c.Slug)
 	}
 	if strings.TrimSpace(c.Name) == "" {
