@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,6 +29,24 @@ func FromItem(it store.CollectionItem, urls map[string]string) Item {
 		}
 	}
 	return x
+}
+
+// FromItems makes the export records of a collection's items, looking up
+// the permalinks of the posts they answer or quote in st.
+func FromItems(ctx context.Context, st *store.Store, items []store.CollectionItem) ([]Item, error) {
+	snaps := make([]post.Post, len(items))
+	for i, it := range items {
+		snaps[i] = it.Snapshot
+	}
+	urls, err := st.Permalinks(ctx, Related(snaps))
+	if err != nil {
+		return nil, err
+	}
+	xs := make([]Item, len(items))
+	for i, it := range items {
+		xs[i] = FromItem(it, urls)
+	}
+	return xs, nil
 }
 
 // FromStored makes the export record of an archived post as the archive

@@ -215,3 +215,20 @@ func (s *Store) Versions(ctx context.Context, id string) ([]Version, error) {
 	}
 	return out, rows.Err()
 }
+
+// Permalinks maps the given post ids to their permalinks, for the posts the
+// archive has (replies and quotes in exports name what they answer).
+func (s *Store) Permalinks(ctx context.Context, ids []string) (map[string]string, error) {
+	urls := map[string]string{}
+	if len(ids) == 0 {
+		return urls, nil
+	}
+	got, err := s.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range got {
+		urls[p.ID] = p.URL
+	}
+	return urls, nil
+}

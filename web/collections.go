@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/aftershock/aftershock/export"
-	"github.com/aftershock/aftershock/post"
 	"github.com/aftershock/aftershock/store"
 )
 
@@ -131,25 +130,13 @@ func (s *Server) collectionData(c *gin.Context) (*collectionView, []export.Item,
 	if err != nil {
 		return nil, nil, err
 	}
-	snaps := make([]post.Post, len(items))
-	for i, it := range items {
-		snaps[i] = it.Snapshot
-	}
-	urls := map[string]string{}
-	if rel := export.Related(snaps); len(rel) > 0 {
-		got, err := s.a.Store.GetMany(c, rel)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, p := range got {
-			urls[p.ID] = p.URL
-		}
+	xs, err := export.FromItems(c, s.a.Store, items)
+	if err != nil {
+		return nil, nil, err
 	}
 	v := &collectionView{Collection: col, Items: []itemView{}, Formats: export.Formats(), Location: loc, Zone: loc.String()}
-	xs := make([]export.Item, len(items))
 	for i, it := range items {
-		x := export.FromItem(it, urls)
-		xs[i] = x
+		x := xs[i]
 		pv := newPostView(store.Stored{Post: it.Snapshot}, nil)
 		pv.Deleted, pv.Edited = x.Status == export.Deleted, x.Status == export.Edited
 		v.Items = append(v.Items, itemView{Position: it.Position, Post: pv, Status: string(x.Status), Current: x.CurrentText,

@@ -103,7 +103,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		if meta.Location == nil {
 			meta.Location = time.UTC
 		}
-		xs, err := collectionItems(ctx, a.Store, items)
+		xs, err := export.FromItems(ctx, a.Store, items)
 		if err != nil {
 			return err
 		}
@@ -119,39 +119,6 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return produce(e.stdout)
 	}
 	return writeFileAtomic(*outPath, produce)
-}
-
-// collectionItems turns a collection's items into export records, with the
-// permalinks of the posts they answer or quote.
-func collectionItems(ctx context.Context, st *store.Store, items []store.CollectionItem) ([]export.Item, error) {
-	snaps := make([]post.Post, len(items))
-	for i, it := range items {
-		snaps[i] = it.Snapshot
-	}
-	urls, err := permalinks(ctx, st, export.Related(snaps))
-	if err != nil {
-		return nil, err
-	}
-	xs := make([]export.Item, len(items))
-	for i, it := range items {
-		xs[i] = export.FromItem(it, urls)
-	}
-	return xs, nil
-}
-
-func permalinks(ctx context.Context, st *store.Store, ids []string) (map[string]string, error) {
-	urls := map[string]string{}
-	if len(ids) == 0 {
-		return urls, nil
-	}
-	got, err := st.GetMany(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range got {
-		urls[p.ID] = p.URL
-	}
-	return urls, nil
 }
 
 func writeItems(f export.Format, w io.Writer, meta export.Meta, xs []export.Item) error {
@@ -211,7 +178,7 @@ func exportEvent(ctx context.Context, e *env, a *archive.Archive, ev event.Event
 		for i, p := range batch {
 			ps[i] = p.Post
 		}
-		urls, err := permalinks(ctx, a.Store, export.Related(ps))
+		urls, err := a.Store.Permalinks(ctx, export.Related(ps))
 		if err != nil {
 			return err
 		}
