@@ -38,18 +38,43 @@ func (s *Server) events(c *gin.Context) (*eventsView, error) {
 	if err != nil {
 		return nil, err
 	}
+	seq, err := s.a.Index.LastSeq()
+	if err != nil {
+		return nil, err
+	}
+	// The list is cached like the event pages: it changes with the index,
+	// with an edit of an event, and each minute for open windows.
+	now := s.cfg.Now()
+	var stamp strings.Builder
+	for _, ev := range evs {
+		stamp.WriteString(ev.Slug + "@" + ev.Updated.String() + "\x00")
+	}
+	key := pageKey{slug: "events list", seq: seq, query: stamp.String(), minute: now.Unix() / 60}
+	v, err := s.eventLists.get(c, key, now, func() (*eventsView, error) { return s.buildEvents(c, evs, now) })
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// buildEvents counts each event's posts over its window, in the buckets
+// its timeline would have, for the sparkline and the peak: a count-only
+// histogram, as the list needs no sources or tone.
+func (s *Server) buildEvents(c *gin.Context, evs []event.Event, now time.Time) (*eventsView, error) {
 	v := &eventsView{Events: []eventSummary{}}
 	for _, ev := range evs {
 		loc, _ := ev.Location()
-		from, to := ev.Window(s.cfg.Now())
+		from, to := ev.Window(now)
 		width := event.AutoWidth(to.Sub(from))
-		tl, err := s.a.Index.Timeline(c, ev.IndexQuery(from, to), width)
+		q := ev.IndexQuery(from, to)
+		q.Size, q.Histogram = -1, width
+		res, err := s.a.Index.Search(c, q)
 		if err != nil {
 			return nil, err
 		}
-		sum := eventSummary{Event: ev, Posts: tl.Total, Bucket: width.String(), Location: loc}
-		counts := make([]uint64, len(tl.Buckets))
-		for i, b := range tl.Buckets {
+		sum := eventSummary{Event: ev, Posts: res.Total, Bucket: width.String(), Location: loc}
+		counts := make([]uint64, len(res.Histogram))
+		for i, b := range res.Histogram {
 			counts[i] = b.Count
 			if b.Count > sum.Peak {
 				sum.Peak, sum.PeakAt = b.Count, b.Start

@@ -49,6 +49,7 @@ type Server struct {
 	// eventPages caches built event pages (see cache.go).
 	eventPages *pageCache[*eventView]
 	searches   *pageCache[*searchView]
+	eventLists *pageCache[*eventsView]
 }
 
 // Limits of requests.
@@ -85,7 +86,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	return &Server{cfg: cfg, a: cfg.Archive, log: cfg.Log, pages: pages, key: key,
 		logins: newLimiter(5, time.Minute), started: cfg.Now(), needAuth: cfg.Password != "",
-		eventPages: newPageCache[*eventView](5*time.Minute, 256), searches: newPageCache[*searchView](time.Minute, 512)}, nil
+		eventPages: newPageCache[*eventView](5*time.Minute, 256), searches: newPageCache[*searchView](time.Minute, 512),
+		eventLists: newPageCache[*eventsView](time.Minute, 8)}, nil
 }
 
 // isLoopback reports whether addr's host is a loopback address or name.
