@@ -30,7 +30,7 @@ func newMarkdownWriter(w io.Writer, meta Meta, md bool) (*mdWriter, error) {
 	if ev := oneLine(meta.Event); ev != "" && ev != title {
 		m.paragraph("Event: " + ev)
 	}
-	if d := cleanText(meta.Description); strings.TrimSpace(d) != "" {
+	if d := flatTabs(meta.Description); strings.TrimSpace(d) != "" {
 		m.paragraph(d)
 	}
 	gen := "Generated " + whenDisplay(meta.GeneratedAt, meta.Location)
@@ -60,7 +60,7 @@ func (m *mdWriter) Write(it Item) error {
 	if m.err != nil {
 		return m.err
 	}
-	text := cleanText(it.Text)
+	text := flatTabs(it.Text)
 	if m.md {
 		if strings.TrimSpace(text) == "" {
 			m.bw.WriteString("> *[no text]*\n\n")
@@ -78,7 +78,7 @@ func (m *mdWriter) Write(it Item) error {
 	if it.Status == Edited && strings.TrimSpace(it.CurrentText) != "" {
 		m.line("Now reads: “" + oneLine(it.CurrentText) + "”")
 	}
-	if note := cleanText(it.Note); strings.TrimSpace(note) != "" {
+	if note := flatTabs(it.Note); strings.TrimSpace(note) != "" {
 		if m.md {
 			m.bw.WriteString("\n" + mdLines("Note: "+note, ""))
 		} else {
@@ -170,7 +170,7 @@ func (m *mdWriter) Close() error {
 	if m.err != nil {
 		return m.err
 	}
-	if method := cleanText(m.meta.Method); strings.TrimSpace(method) != "" {
+	if method := flatTabs(m.meta.Method); strings.TrimSpace(method) != "" {
 		if m.md {
 			m.bw.WriteString("## Method\n\n")
 		} else {
@@ -217,6 +217,11 @@ func mdInline(s string) string {
 // indentation dropped (it would start a code block; rendered HTML drops it
 // anyway), lines ending in a hard break where the next line is not blank,
 // and blank lines kept as paragraph breaks.
+// flatTabs is cleanText with tabs turned into spaces: Markdown and plain
+// text carry no control characters at all (a tab inside a quote would also
+// render as code or jagged space).
+func flatTabs(s string) string { return strings.ReplaceAll(cleanText(s), "\t", " ") }
+
 func mdLines(text, prefix string) string {
 	lines := strings.Split(strings.TrimSpace(normalizeNewlines(text)), "\n")
 	var b strings.Builder
