@@ -1,7 +1,7 @@
 # One static binary on a small, non-root base image.
 #   docker build -t aftershock .
 #   docker compose up        (see docker-compose.yml)
-FROM golang:1.26 AS build
+FROM golang:1.27 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
