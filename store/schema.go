@@ -166,6 +166,20 @@ CREATE TABLE coverage (
 CREATE INDEX coverage_source ON coverage(source, started_at);
 ALTER TABLE events ADD COLUMN collect TEXT NOT NULL DEFAULT '[]';
 `,
+	// 6: API tokens: only a SHA-256 of each is kept; revoked ones stay,
+	// for the record, and free their name.
+	`
+CREATE TABLE api_tokens (
+	id           INTEGER PRIMARY KEY,
+	name         TEXT NOT NULL,
+	hash         BLOB NOT NULL UNIQUE,
+	prefix       TEXT NOT NULL,
+	created_at   TEXT NOT NULL,
+	last_used_at TEXT,
+	revoked_at   TEXT
+);
+CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens(name) WHERE revoked_at IS NULL;
+`,
 }
 
 // SchemaVersion returns the schema version this build writes.

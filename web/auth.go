@@ -92,9 +92,8 @@ func (s *Server) setSessionCookie(c *gin.Context, ss session) {
 
 // csrfToken is the CSRF token of the request's session.
 func (s *Server) csrfToken(c *gin.Context) string {
-	ss, _ := c.Get(ctxSession)
-	if ss, ok := ss.(session); ok && !ss.API {
-		return s.sign("csrf" + ss.ID)
+	if ss, ok := c.Get(ctxSession); ok && !ss.(session).API {
+		return s.sign("csrf" + ss.(session).ID)
 	}
 	return ""
 }
@@ -105,7 +104,12 @@ func (s *Server) session() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var ss session
 		if tok, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer "); ok {
-			if !s.validToken(tok) {
+			ok, err := s.validToken(c, tok)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			if !ok {
 				s.fail(c, errUnauthorized)
 				return
 			}
@@ -155,14 +159,39 @@ func (s *Server) session() gin.HandlerFunc {
 	}
 }
 
-func (s *Server) validToken(tok string) bool {
+// validToken reports whether tok is one of the tokens from the
+// environment or an active token of the archive (made with `aftershock
+// token create` or on /tokens). Archive tokens are looked up at every
+// request, so a revoked one is refused at once; their last use is recorded
+// at most once a minute.
+func (s *Server) validToken(ctx context.Context, tok string) (bool, error) {
 	ok := false
 	for _, t := range s.cfg.APITokens {
 		if t != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(t)) == 1 {
 			ok = true
 		}
 	}
-	return ok
+	if ok {
+		return true, nil
+	}
+	t, ok, err := s.a.Store.CheckToken(ctx, tok)
+	if err != nil || !ok {
+		return false, err
+	}
+	now := s.cfg.Now()
+	s.tokenMu.Lock()
+	last := s.tokenUsed[t.ID]
+	touch := now.Sub(last) >= time.Minute
+	if touch {
+		s.tokenUsed[t.ID] = now
+	}
+	s.tokenMu.Unlock()
+	if touch {
+		if err := s.a.Store.TouchToken(ctx, t.ID, now); err != nil {
+			s.log.Warn("API token: could not record its use", slog.String("token", t.Name), slog.Any("err", err))
+		}
+	}
+	return true, nil
 }
 
 // limiter allows n attempts per key in a window.

@@ -42,16 +42,16 @@ func statusOf(err error) (int, string) {
 		return http.StatusBadRequest, se.Error()
 	case errors.Is(err, errBadRequest), errors.Is(err, event.ErrInvalid), errors.Is(err, index.ErrBadCursor),
 		errors.Is(err, index.ErrTooManyBuckets), errors.Is(err, store.ErrBadSlug), errors.Is(err, export.ErrUnknownFormat),
-		errors.Is(err, export.ErrUnknownZone):
+		errors.Is(err, export.ErrUnknownZone), errors.Is(err, store.ErrBadTokenName):
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, errNotFound), errors.Is(err, event.ErrNotFound), errors.Is(err, store.ErrNoCollection),
-		errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNotInCollection):
+		errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNotInCollection), errors.Is(err, store.ErrNoToken):
 		return http.StatusNotFound, err.Error()
-	case errors.Is(err, event.ErrExists), errors.Is(err, store.ErrCollectionExists):
+	case errors.Is(err, event.ErrExists), errors.Is(err, store.ErrCollectionExists), errors.Is(err, store.ErrTokenExists):
 		return http.StatusConflict, err.Error()
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed, err.Error()
-	case errors.Is(err, errForbidden):
+	case errors.Is(err, errForbidden), errors.Is(err, errTokensInBrowser):
 		return http.StatusForbidden, err.Error()
 	case errors.Is(err, errUnauthorized):
 		return http.StatusUnauthorized, err.Error()

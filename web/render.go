@@ -23,7 +23,7 @@ var assets embed.FS
 // pageNames are the templates a handler may render; parseTemplates fails
 // if one is missing, so a typo is caught at start, not on a request.
 var pageNames = []string{"home", "search", "events", "event", "event_form", "collections", "collection", "share_event",
-	"share_collection", "status", "login", "error"}
+	"share_collection", "status", "login", "tokens", "error"}
 
 // parseTemplates parses each page together with the layout.
 func parseTemplates() (map[string]*template.Template, error) {

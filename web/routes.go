@@ -39,6 +39,9 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/login", s.loginPage)
 	r.POST("/login", s.loginPost)
 	r.POST("/logout", s.logout)
+	r.GET("/tokens", s.tokensPage)
+	r.POST("/tokens", s.createToken)
+	r.POST("/tokens/revoke", s.revokeToken)
 	r.GET("/static/*file", s.staticFile)
 
 	api := r.Group("/api/v1")

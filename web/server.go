@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -50,6 +51,9 @@ type Server struct {
 	eventPages *pageCache[*eventView]
 	searches   *pageCache[*searchView]
 	eventLists *pageCache[*eventsView]
+	// tokenUsed is when each archive API token's use was last recorded.
+	tokenMu   sync.Mutex
+	tokenUsed map[int64]time.Time
 }
 
 // Limits of requests.
@@ -85,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{cfg: cfg, a: cfg.Archive, log: cfg.Log, pages: pages, key: key,
-		logins: newLimiter(5, time.Minute), started: cfg.Now(), needAuth: cfg.Password != "",
+		logins: newLimiter(5, time.Minute), tokenUsed: map[int64]time.Time{}, started: cfg.Now(), needAuth: cfg.Password != "",
 		eventPages: newPageCache[*eventView](5*time.Minute, 256), searches: newPageCache[*searchView](time.Minute, 512),
 		eventLists: newPageCache[*eventsView](time.Minute, 8)}, nil
 }

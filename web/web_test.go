@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -426,5 +427,84 @@ func TestHighlight(t *testing.T) {
 	}
 	if got := b.String(); got != "[Outages] everywhere: [S3] is [DOWN], [#AWS] [down]" {
 		t.Errorf("highlight: %s", got)
+	}
+}
+
+// TestTokens: a logged-in browser makes, lists and revokes API tokens; a
+// token works at once and stops at once; a token cannot manage tokens; and
+// neither the password nor any token reaches the log, even at debug level.
+func TestTokens(t *testing.T) {
+	a := testArchive(t)
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	const password, envToken = "correct horse battery", "env-token-5f3a9c"
+	s := newServer(t, a, Config{Addr: "0.0.0.0:0", Password: password, APITokens: []string{envToken}, Log: log})
+	c := newClient(t, s.Handler())
+	c.get("/login")
+	if code, _, _ := c.post("/login", url.Values{"password": {password}, "csrf": {c.csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("login: %d", code)
+	}
+	c.get("/tokens")
+	if code, _, _ := c.post("/tokens", url.Values{"name": {"nightly"}}); code != http.StatusForbidden {
+		t.Errorf("make a token without the CSRF token: %d", code)
+	}
+	code, body, h := c.post("/tokens", url.Values{"name": {"nightly"}, "csrf": {c.csrf}})
+	secret := regexp.MustCompile(`ask_[A-Za-z0-9_-]{43}`).FindString(body)
+	if code != http.StatusCreated || secret == "" || h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("make a token: %d %q %q", code, secret, h.Get("Cache-Control"))
+	}
+	if code, body, _ := c.post("/tokens", url.Values{"name": {"nightly"}, "csrf": {c.csrf}}); code != http.StatusConflict || !strings.Contains(body, "active API token has this name") {
+		t.Errorf("same name twice: %d", code)
+	}
+	api := func(method, path, tok string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, c.base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := api("GET", "/api/v1/search?q=s3", secret); got != 200 {
+		t.Errorf("search with the new token: %d", got)
+	}
+	if got := api("GET", "/api/v1/search?q=s3", envToken); got != 200 {
+		t.Errorf("search with the environment's token: %d", got)
+	}
+	if got := api("GET", "/tokens", secret); got != http.StatusForbidden {
+		t.Errorf("a token lists tokens: %d", got)
+	}
+	if got := api("POST", "/tokens/revoke", secret); got != http.StatusForbidden {
+		t.Errorf("a token revokes tokens: %d", got)
+	}
+	_, list, _ := c.get("/tokens")
+	if !strings.Contains(list, "nightly") || !strings.Contains(list, secret[:10]+"…") || strings.Contains(list, secret) {
+		t.Errorf("the list shows the name and the first characters, never the token:\n%s", list)
+	}
+	if !strings.Contains(list, "<td>20") || strings.Contains(list, "<td>never</td>") {
+		t.Error("the list does not show the token's last use")
+	}
+	if code, _, _ := c.post("/tokens/revoke", url.Values{"name": {"nightly"}, "csrf": {c.csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", code)
+	}
+	if got := api("GET", "/api/v1/search?q=s3", secret); got != http.StatusUnauthorized {
+		t.Errorf("search with a revoked token: %d", got)
+	}
+	if code, _, _ := c.post("/tokens/revoke", url.Values{"name": {"nightly"}, "csrf": {c.csrf}}); code != http.StatusNotFound {
+		t.Errorf("revoke twice: %d", code)
+	}
+	_, list, _ = c.get("/tokens")
+	if !strings.Contains(list, "revoked 20") {
+		t.Errorf("the list does not show the revocation")
+	}
+	for _, s := range []string{password, envToken, secret, secret[len(secret)-20:]} {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("the log holds a secret (%q):\n%s", s[:6], logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "API token revoked") {
+		t.Errorf("the log does not record the revocation:\n%s", logs.String())
 	}
 }

@@ -34,8 +34,15 @@ func chromium(t *testing.T) string {
 func startServer(t *testing.T, bin, data string, extra ...string) string {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--data", data, "serve", "--addr", "127.0.0.1:0"}, extra...)...)
-	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
+	return startServerCmd(t, cmd)
+}
+
+// startServerCmd starts cmd, a serve command with its environment and
+// stderr set, stops it at the end of the test, and returns its address.
+func startServerCmd(t *testing.T, cmd *exec.Cmd) string {
+	t.Helper()
+	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -248,6 +255,15 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("export %s: %d, %d bytes", f, resp.StatusCode, len(b))
 		}
 	}
+	// An API token named with a payload: made, shown once, listed.
+	do(chromedp.Navigate(base+"/tokens"), chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=name]`), `<img src=x onerror=alert(1)> nightly`),
+		chromedp.Submit(chromedp.CSS(`input[name=name]`)))
+	do(chromedp.Sleep(time.Second), chromedp.WaitVisible(chromedp.CSS(`#new-token`)))
+	if s := text(`#new-token`); !strings.Contains(s, "ask_") || !strings.Contains(s, "<img src=x") {
+		t.Errorf("the new token is not shown, or its name not as text: %q", s)
+	}
+	shoot("tokens")
 	// Every other page, for the screenshots.
 	for _, p := range []struct{ name, path string }{{"home", "/"}, {"events", "/events"}, {"event-share", "/events/demo-nimbus-outage/share"},
 		{"collection-share", "/collections/demo-quotes/share"}, {"status", "/status"}, {"event-form", "/events/new"}} {

@@ -64,6 +64,7 @@ func commands() []command {
 		{"export", "SLUG --format F", "a collection (or --event) as csv, xlsx, md, txt, html, json, jsonl, or a zip case file", runExport},
 		{"spikes", "eval DIR", "our spike detector beside a rolling z-score on labelled volume series", runSpikes},
 		{"check", "", "compare the search index with the archive", runCheck},
+		{"token", "create|list|revoke", "API tokens for scripts: made (shown once), listed, revoked at once", runToken},
 		{"backup", "FILE", "a consistent copy of the archive, taken while everything runs", runBackup},
 		{"restore", "FILE [--force]", "put a backup in place (checked first) and rebuild the index", runRestore},
 		{"probe", "URL", "GET a URL, succeed on 200 (the container's health check)", runProbe},

@@ -61,7 +61,8 @@ func newRemoteSearch(dataDir string) (*remoteSearch, error) {
 		host = "127.0.0.1"
 	}
 	rs := &remoteSearch{base: "http://" + host + ":" + port}
-	if toks := splitSecrets(os.Getenv("AFTERSHOCK_API_TOKENS")); len(toks) > 0 {
+	rs.token = os.Getenv("AFTERSHOCK_API_TOKEN")
+	if toks := splitSecrets(os.Getenv("AFTERSHOCK_API_TOKENS")); rs.token == "" && len(toks) > 0 {
 		rs.token = toks[0]
 	}
 	return rs, nil
@@ -122,7 +123,7 @@ func (rs *remoteSearch) search(ctx context.Context, q index.Query) (archive.Resu
 		}
 		json.Unmarshal(body, &e)
 		if resp.StatusCode == http.StatusUnauthorized {
-			return archive.Result{}, errors.New("the running server needs an API token: set AFTERSHOCK_API_TOKENS")
+			return archive.Result{}, errors.New("the running server needs an API token: make one with 'aftershock token create NAME' and set AFTERSHOCK_API_TOKEN to it")
 		}
 		return archive.Result{}, fmt.Errorf("server: %s: %s", resp.Status, e.Error.Message)
 	}
