@@ -133,22 +133,34 @@ func (a *Archive) CatchUp(ctx context.Context, progress func(done int64, lastSeq
 
 // Follow tails the store while another goroutine writes to it: it catches
 // up every interval until stop is closed, then once more, so that when it
-// returns every post written before stop was closed is searchable. It
-// returns how many posts it indexed.
+// returns every post written before stop was closed is searchable. A failed
+// catch-up (a full disk, say) is logged and tried again at the next tick,
+// so a long-running server's index resumes by itself; the error of the
+// last catch-up is returned. It returns how many posts it indexed.
 func (a *Archive) Follow(ctx context.Context, stop <-chan struct{}, interval time.Duration) (int64, error) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	var total int64
+	failing := false
 	for {
 		n, err := a.CatchUp(ctx, nil)
 		total += n
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
 			return total, err
+		case err != nil && !failing:
+			a.log.Error("indexer: cannot catch up with the archive; retrying", "every", interval, "err", err)
+			failing = true
+		case err == nil && failing:
+			a.log.Info("indexer: caught up again")
+			failing = false
 		}
 		select {
 		case <-stop:
 			n, err := a.CatchUp(ctx, nil)
 			return total + n, err
+		case <-ctx.Done():
+			return total, ctx.Err()
 		case <-tick.C:
 		}
 	}

@@ -17,6 +17,7 @@ const (
 	StateRateLimited = "rate_limited" // waiting for the source's rate limit
 	StateDown        = "down"         // failing (network, 5xx): retrying with backoff
 	StateAuth        = "auth"         // credentials missing or refused: stopped
+	StateDiskFull    = "disk_full"    // our disk is full: paused, retrying; the cursor waits
 	StateStopped     = "stopped"      // not running (collector ended)
 )
 

@@ -57,8 +57,14 @@ type Cursor struct {
 }
 
 // Write stores a batch in one transaction and returns what each record did,
-// posts first, then deletions, in order. Posts must pass Validate.
+// posts first, then deletions, in order. Posts must pass Validate. On a
+// full disk the error wraps ErrDiskFull and nothing of the batch is written.
 func (s *Store) Write(ctx context.Context, b Batch) ([]Outcome, error) {
+	out, err := s.write(ctx, b)
+	return out, diskFull(err)
+}
+
+func (s *Store) write(ctx context.Context, b Batch) ([]Outcome, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)

@@ -57,6 +57,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, err.Error()
 	case errors.Is(err, errTooMany):
 		return http.StatusTooManyRequests, err.Error()
+	case store.IsDiskFull(err):
+		return http.StatusInsufficientStorage, "the archive's disk is full: nothing was saved; free space on the server and try again"
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "the request took too long; narrow the search or the time range"
 	}

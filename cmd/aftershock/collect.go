@@ -62,17 +62,18 @@ func runCollect(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "collecting from %d sources for %d events; Ctrl-C stops\n", len(c.running), len(evs))
 	// The index follows the store while we collect, unless a server holds it.
+	// It is stopped after the collectors, and not by Ctrl-C, so that its
+	// last pass indexes their last batches.
 	var wg sync.WaitGroup
+	stop := make(chan struct{})
 	if a.Index != nil {
-		stop := make(chan struct{})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := a.Follow(ctx, stop, time.Second); err != nil && !errors.Is(err, context.Canceled) {
+			if _, err := a.Follow(context.WithoutCancel(ctx), stop, time.Second); err != nil {
 				e.log.Error("indexer stopped", "err", err)
 			}
 		}()
-		defer close(stop)
 	}
 	term := isTerminal(e.stderr)
 	done := make(chan struct{})
@@ -88,6 +89,7 @@ func runCollect(ctx context.Context, e *env, args []string) error {
 			if term {
 				fmt.Fprintln(e.stderr)
 			}
+			close(stop)
 			wg.Wait()
 			fmt.Fprintf(e.stdout, "stopped: %s\n", c.line())
 			return nil

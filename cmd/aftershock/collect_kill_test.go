@@ -26,17 +26,8 @@ func TestCollectSurvivesKill(t *testing.T) {
 		t.Skip("-short")
 	}
 	bin := buildBinary(t)
-	data, err := os.ReadFile(testdata.Path(t, "bluesky", "jetstream_v1_golden_sample.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n, rate = 3000, 500
-	events, err := jetstreamtest.Synthesize(jetstreamtest.SplitLines(data), n, time.Now().Add(-time.Hour).UnixMicro(), time.Second/rate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := jetstreamtest.New(events, jetstreamtest.Options{Rate: rate})
-	defer srv.Close()
+	srv, events := jetstreamFake(t, n, rate)
 
 	dir := filepath.Join(t.TempDir(), "data")
 	if code, _, errOut := cli(t, "", "--data", dir, "event", "create", "firehose", "--from", "2020-01-01", "--collect", "bluesky"); code != 0 {
@@ -103,6 +94,23 @@ func TestCollectSurvivesKill(t *testing.T) {
 	if len(srv.Conns()) < 4 {
 		t.Errorf("%d connections, want one per run", len(srv.Conns()))
 	}
+}
+
+// jetstreamFake serves n events made from the shared golden sample (an
+// hour old, as many a second as rate) until the test ends.
+func jetstreamFake(t *testing.T, n, rate int) (*jetstreamtest.Server, [][]byte) {
+	t.Helper()
+	data, err := os.ReadFile(testdata.Path(t, "bluesky", "jetstream_v1_golden_sample.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := jetstreamtest.Synthesize(jetstreamtest.SplitLines(data), n, time.Now().Add(-time.Hour).UnixMicro(), time.Second/time.Duration(rate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := jetstreamtest.New(events, jetstreamtest.Options{Rate: float64(rate)})
+	t.Cleanup(srv.Close)
+	return srv, events
 }
 
 // idsOf returns every post id of the archive, one per line.

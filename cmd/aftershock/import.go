@@ -119,6 +119,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "index: not updated: %v\n", a.IndexErr)
 	case *noIndex:
 		fmt.Fprintln(e.stdout, "index: not updated (--no-index); the next search or 'aftershock reindex' catches up")
+	case store.IsDiskFull(indexErr):
+		fmt.Fprintf(e.stdout, "index: stopped, the disk is full; it catches up by itself (next import, search or serve) once there is space\n")
 	case indexErr != nil && !errors.Is(indexErr, context.Canceled):
 		fmt.Fprintf(e.stdout, "index: %v (run 'aftershock check', then 'aftershock reindex')\n", indexErr)
 	}

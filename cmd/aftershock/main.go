@@ -18,6 +18,7 @@ package main
 
 import (
 	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/store"
 
 	"context"
 	"errors"
@@ -126,6 +127,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(stderr, "aftershock %s: %v\n", name, err)
 			return 2
+		case store.IsDiskFull(err):
+			fmt.Fprintf(stderr, "aftershock %s: %v\n"+
+				"The disk holding %s is full. Everything stored before this is intact. Free space (df -h %s), then run\n"+
+				"the same command again: an import goes on where it stopped, skipping what it already stored.\n", name, err, e.dataDir, e.dataDir)
+			return 1
 		default:
 			fmt.Fprintf(stderr, "aftershock %s: %v\n", name, err)
 			return 1

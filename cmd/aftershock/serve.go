@@ -74,14 +74,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	colCtx, stopCollectors := context.WithCancel(ctx)
+	defer stopCollectors()
 	col := newCollectors(a, e.log, time.Minute)
-	col.start(ctx)
+	col.start(colCtx)
 	for _, ev := range evs {
 		for _, err := range col.add(ev) {
 			fmt.Fprintf(e.stderr, "%v\n", err)
 		}
 	}
-	defer col.wait()
 	// The index follows the store while the server runs, so an import in
 	// another terminal becomes searchable within a second or two.
 	var wg sync.WaitGroup
@@ -89,7 +90,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if _, err := a.Follow(ctx, stop, time.Second); err != nil && !errors.Is(err, context.Canceled) {
+		// Stopped after the server and its collectors, not by Ctrl-C: its
+		// last pass indexes what they wrote last.
+		if _, err := a.Follow(context.WithoutCancel(ctx), stop, time.Second); err != nil {
 			e.log.Error("indexer stopped", "err", err)
 		}
 	}()
@@ -100,6 +103,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Aftershock on http://%s/ (data %s); Ctrl-C stops it\n", addr, a.Dir)
 	})
 	removeServerInfo(a.Dir)
+	stopCollectors()
+	col.wait()
 	close(stop)
 	wg.Wait()
 	return err

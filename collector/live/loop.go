@@ -85,6 +85,9 @@ func backoff(n int, min, max time.Duration) time.Duration {
 	return d
 }
 
+// diskFullRetry caps the wait after a write failed on a full disk.
+const diskFullRetry = 30 * time.Second
+
 // runner is one source's loop state.
 type runner struct {
 	name  string
@@ -141,6 +144,14 @@ func (r *runner) wait(ctx context.Context, err error, failures int) bool {
 		r.setState(ctx, store.StateAuth, err.Error())
 		r.opt.Log.Error("source stopped: credentials", "source", r.name, "err", err)
 		return false
+	case store.IsDiskFull(err):
+		// Our side, not the source's: the batch was not stored and the
+		// cursor did not move, so nothing is skipped. Retry often enough
+		// to resume soon after space is freed.
+		d = min(d, diskFullRetry)
+		r.setState(ctx, store.StateDiskFull, err.Error())
+		r.opt.Log.Error("collection paused: the archive's disk is full; free space and it resumes", "source", r.name, "retry_in", d, "err", err)
+		return r.opt.sleep(ctx, jitter(d))
 	case errors.As(err, &he) && he.Status == http.StatusTooManyRequests:
 		d = max(d, he.RetryAfter)
 		r.setState(ctx, store.StateRateLimited, err.Error())

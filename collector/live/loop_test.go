@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -229,5 +231,62 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if backoff(1, time.Second, time.Minute) != time.Second || backoff(4, time.Second, time.Minute) != 8*time.Second || backoff(20, time.Second, time.Minute) != time.Minute {
 		t.Error("backoff")
+	}
+}
+
+// fullDisk is a store whose disk is full for the first writes: they fail
+// as a write to a full disk does, and store nothing.
+type fullDisk struct {
+	*store.Store
+	full int // writes left to fail
+}
+
+func (f *fullDisk) Write(ctx context.Context, b store.Batch) ([]store.Outcome, error) {
+	if f.full > 0 {
+		f.full--
+		return nil, fmt.Errorf("store: commit: %w", &os.PathError{Op: "write", Path: "archive.db-wal", Err: syscall.ENOSPC})
+	}
+	return f.Store.Write(ctx, b)
+}
+
+// TestRunPollerDiskFull: a full disk pauses collection with its own state
+// (not the source's fault), retries at least every 30 s even after a long
+// backoff, keeps the cursor where the last stored batch left it, and loses
+// nothing once space is back.
+func TestRunPollerDiskFull(t *testing.T) {
+	st := &fullDisk{Store: openStore(t), full: 3}
+	p := &pager{total: 25, size: 10, fail: map[int]error{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var waits []time.Duration
+	opt := Options{MinBackoff: time.Hour, sleep: func(ctx context.Context, d time.Duration) bool {
+		waits = append(waits, d)
+		if len(waits) == 4 { // three full-disk waits, caught up once
+			cancel()
+			return false
+		}
+		return true
+	}}
+	if err := RunPoller(ctx, p, st, opt); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range waits[:3] {
+		if d > 33*time.Second {
+			t.Errorf("waited %v after a full-disk failure, want at most 30 s (±10 %%)", d)
+		}
+	}
+	if want := "[    10 20]"; fmt.Sprint(p.cursors) != want {
+		t.Errorf("cursors %v, want %s: the first batch must be fetched again until it is stored", p.cursors, want)
+	}
+	if stats, _ := st.Stats(context.Background()); stats.Posts != 25 {
+		t.Errorf("%d posts stored, want 25", stats.Posts)
+	}
+	spans, _ := st.Coverage(context.Background(), time.Time{}, time.Now().Add(time.Hour))
+	var states []string
+	for _, s := range spans {
+		states = append(states, s.State)
+	}
+	if want := "[disk_full connected caught_up stopped]"; fmt.Sprint(states) != want {
+		t.Errorf("coverage %v, want %s", states, want)
 	}
 }
