@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -36,9 +38,20 @@ const metaFile = "index_meta.json" // written by Bleve next to its "store" direc
 // Index is a Bleve full-text index of posts. Its methods are safe for
 // concurrent use.
 type Index struct {
+	// mu guards b: readers hold it for a call, reopen swaps b under it.
+	mu   sync.RWMutex
 	b    bleve.Index
 	dir  string // "" in memory
 	docs *docBuilder
+	// failed is set when a batch could not be written (a full disk): Bleve
+	// must not be given another batch after that (it panics), so the next
+	// Apply reopens the index from disk first. What Bleve persisted of a
+	// failed batch cannot be trusted (its last sequence can be on disk
+	// without all of its documents), so the reopened index is set back to
+	// good, the sequence of the last batch Bleve confirmed, and the caller
+	// feeds it again from there.
+	failed atomic.Bool
+	good   int64 // written by Apply, read under mu's write lock
 }
 
 // Open opens the index in dir, creating it if dir is missing or empty. If
@@ -132,6 +145,8 @@ func removeIndex(dir string) error {
 
 // Close flushes and closes the index, releasing its lock.
 func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	if err := ix.b.Close(); err != nil {
 		return fmt.Errorf("index: close: %w", err)
 	}
@@ -144,15 +159,26 @@ func newIndex(b bleve.Index, dir string) (*Index, error) {
 		b.Close()
 		return nil, err
 	}
-	return &Index{b: b, dir: dir, docs: docs}, nil
+	ix := &Index{b: b, dir: dir, docs: docs}
+	if ix.good, err = ix.LastSeq(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return ix, nil
 }
 
 // Apply indexes docs (replacing earlier versions with the same id), removes
 // the documents with the ids in deletes, and records lastSeq, all in one
 // batch: after a crash the index holds either all of it or none of it, so
 // LastSeq always describes the documents present. An id both in docs and in
-// deletes is removed. When Apply returns nil the batch is on disk.
+// deletes is removed. When Apply returns nil the batch is on disk. One
+// goroutine at a time calls Apply; searches may run beside it.
 func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
+	if err := ix.reopen(); err != nil {
+		return err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
 	b := ix.b.NewBatch()
 	for i := range docs {
 		f := docFields(docs[i])
@@ -175,15 +201,48 @@ func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
 	}
 	b.SetInternal(keyLastSeq, strconv.AppendInt(nil, lastSeq, 10))
 	if err := ix.b.Batch(b); err != nil {
+		ix.failed.Store(ix.dir != "")
 		return fmt.Errorf("index: apply: %w", err)
 	}
+	ix.good = lastSeq
+	return nil
+}
+
+// reopen, after a failed batch, closes the index, opens it again from disk
+// and sets its sequence back to the last confirmed batch's.
+func (ix *Index) reopen() error {
+	if !ix.failed.Load() {
+		return nil
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if !ix.failed.Load() {
+		return nil // another goroutine did it
+	}
+	ix.b.Close() // its error is the failure we are recovering from
+	b, err := openOrCreate(ix.dir)
+	if err != nil {
+		// Searches meanwhile fail with Bleve's "index closed"; the next
+		// Apply tries again.
+		return fmt.Errorf("index: reopen after a failed write: %w", err)
+	}
+	ix.b = b
+	if err := b.SetInternal(keyLastSeq, strconv.AppendInt(nil, ix.good, 10)); err != nil {
+		return fmt.Errorf("index: reopen after a failed write: reset to sequence %d: %w", ix.good, err)
+	}
+	ix.failed.Store(false)
 	return nil
 }
 
 // LastSeq returns the store sequence number recorded by the last Apply, or 0
 // for a new index.
 func (ix *Index) LastSeq() (int64, error) {
+	if err := ix.reopen(); err != nil {
+		return 0, err
+	}
+	ix.mu.RLock()
 	v, err := ix.b.GetInternal(keyLastSeq)
+	ix.mu.RUnlock()
 	if err != nil {
 		return 0, fmt.Errorf("index: last seq: %w", err)
 	}
@@ -200,7 +259,9 @@ func (ix *Index) LastSeq() (int64, error) {
 // Count returns the number of documents in the index, deleted posts
 // included.
 func (ix *Index) Count() (uint64, error) {
+	ix.mu.RLock()
 	n, err := ix.b.DocCount()
+	ix.mu.RUnlock()
 	if err != nil {
 		return 0, fmt.Errorf("index: count: %w", err)
 	}
@@ -221,7 +282,9 @@ func (ix *Index) Signatures(ctx context.Context, fn func(id, sig string) error) 
 		if after != nil {
 			req.SetSearchAfter(after)
 		}
+		ix.mu.RLock()
 		res, err := ix.b.SearchInContext(ctx, req)
+		ix.mu.RUnlock()
 		if err != nil {
 			return fmt.Errorf("index: signatures: %w", err)
 		}

@@ -143,7 +143,9 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 			add(d)
 		}
 	})
+	ix.mu.RLock()
 	res, err := ix.b.SearchInContext(ctx, req)
+	ix.mu.RUnlock()
 	if err != nil {
 		return nil, fmt.Errorf("index: timeline: %w", err)
 	}
