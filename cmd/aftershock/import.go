@@ -124,6 +124,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	case indexErr != nil && !errors.Is(indexErr, context.Canceled):
 		fmt.Fprintf(e.stdout, "index: %v (run 'aftershock check', then 'aftershock reindex')\n", indexErr)
 	}
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("interrupted: what it stored is kept (%s new posts); run the same import again to go on, it skips what is stored", thousands(int64(sum.Counts.New)))
+	}
 	if err != nil {
 		return err
 	}
