@@ -1,5 +1,5 @@
 # Aftershock — see README.md. `make help` lists the targets.
-.PHONY: help build test fuzz vet bench vulncheck
+.PHONY: help build test fuzz vet bench vulncheck loadtest
 
 # Go 1.27.3: go1.26.8's standard library has known vulnerabilities that our
 # code reaches (net/http, html/template, crypto/tls; see `make vulncheck`).
@@ -26,6 +26,9 @@ fuzz: ## run every fuzz target for FUZZTIME (default 60s) each
 
 vulncheck: ## govulncheck over the module against a pinned Go vulnerability database snapshot
 	./.ci/vulncheck
+
+loadtest: ## 100 clients for 60 s on ARCHIVE's search and event pages while an import runs (see RELIABILITY.md)
+	./.ci/loadtest $${ARCHIVE:?set ARCHIVE to a data directory} $${DURATION:-60} $${CLIENTS:-100}
 
 bench: build ## benchmark beside stock Bleve and SQLite FTS5 (N posts, comma-separated sizes, default 100000)
 	./bin/aftershock bench -n $${N:-100000}
