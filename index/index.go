@@ -52,6 +52,10 @@ type Index struct {
 	// feeds it again from there.
 	failed atomic.Bool
 	good   int64 // written by Apply, read under mu's write lock
+	// span is the range of creation times, for time-sorted pages
+	// (window.go); spanMu guards it.
+	spanMu sync.Mutex
+	span   span
 }
 
 // Open opens the index in dir, creating it if dir is missing or empty. If
@@ -164,6 +168,10 @@ func newIndex(b bleve.Index, dir string) (*Index, error) {
 		b.Close()
 		return nil, err
 	}
+	if err := ix.loadSpan(); err != nil {
+		b.Close()
+		return nil, err
+	}
 	return ix, nil
 }
 
@@ -180,8 +188,15 @@ func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	b := ix.b.NewBatch()
+	var oldest, newest time.Time
 	for i := range docs {
 		f := docFields(docs[i])
+		if i == 0 || f.created.Before(oldest) {
+			oldest = f.created
+		}
+		if f.created.After(newest) {
+			newest = f.created
+		}
 		if f.id == "" {
 			return fmt.Errorf("index: apply: doc %d has no id", i)
 		}
@@ -200,11 +215,16 @@ func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
 		b.Delete(id)
 	}
 	b.SetInternal(keyLastSeq, strconv.AppendInt(nil, lastSeq, 10))
+	commitSpan := func() {}
+	if len(docs) > 0 {
+		commitSpan = ix.widenSpan(b, oldest, newest)
+	}
 	if err := ix.b.Batch(b); err != nil {
 		ix.failed.Store(ix.dir != "")
 		return fmt.Errorf("index: apply: %w", err)
 	}
 	ix.good = lastSeq
+	commitSpan()
 	return nil
 }
 

@@ -59,6 +59,7 @@ const neutralAnalyzer = "aftershock_neutral"
 var (
 	keyLastSeq = []byte("aftershock/last_seq")
 	keyVersion = []byte("aftershock/mapping_version")
+	keySpan    = []byte("aftershock/time_span") // "oldest,newest" creation times, Unix ns
 )
 
 // Doc is what gets indexed: a post and whether it has been deleted at its
