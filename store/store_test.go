@@ -278,3 +278,24 @@ func TestSentimentStoredAndRescored(t *testing.T) {
 		t.Errorf("after rescore: %+v seq %d (was %d)", g.Sentiment, g.Seq, seq)
 	}
 }
+
+// TestPageSize: a new archive has 16 KiB pages (rows of a post and its raw
+// payload pack several to a page); reopening keeps them.
+func TestPageSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "archive.db")
+	for range 2 {
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.db.QueryRow("PRAGMA page_size").Scan(&n); err != nil || n != pageSize {
+			t.Errorf("page size %d (%v), want %d", n, err, pageSize)
+		}
+		var mode string
+		if s.db.QueryRow("PRAGMA journal_mode").Scan(&mode); mode != "wal" {
+			t.Errorf("journal mode %q", mode)
+		}
+		s.Close()
+	}
+}
