@@ -77,6 +77,15 @@
 // align to multiples of their width since 0001-01-01 UTC (as time.Truncate
 // does): hours and days on UTC hours and midnights, weeks on Mondays.
 //
+// A newest- or oldest-first page without facets or histogram is found by
+// time windows (window.go): a count-only pass gives the total, then the
+// query runs within a window at the page's end — sized from the hit density
+// over the index's time span, which the index keeps — doubled until it holds
+// the page. Only the hits in the window are sorted, so the cost follows the
+// page, not the number of hits; the page is exactly the one a full sort
+// gives. Queries sorted by anything but relevance combine text and filters
+// in one conjunction, which Bleve walks from its rarest clause.
+//
 // # Invariants
 //
 //   - Bleve types never leave this package: callers see Query, Results,
@@ -86,7 +95,10 @@
 //     it.
 //   - Apply writes documents, deletions and the store sequence number they
 //     cover in one Bleve batch, so after a crash LastSeq never claims
-//     documents the index lacks; the caller resumes from LastSeq.
+//     documents the index lacks; the caller resumes from LastSeq. After a
+//     batch fails (a full disk) the index is reopened from disk before the
+//     next call and LastSeq is set back to the last batch Bleve confirmed:
+//     what Bleve keeps of a failed batch cannot be trusted.
 //   - Signature(doc) computed by the store equals the "sig" the index holds
 //     for the same version of a post, so store and index can be compared.
 //   - An index written with another mapping version is rebuilt empty on

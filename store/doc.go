@@ -20,6 +20,10 @@
 //   - Raw payloads are kept byte for byte; from 128 bytes on they are stored
 //     zstd-compressed (a third of the size for X/Twitter JSON) and
 //     decompressed on read, so callers only ever see the payload itself.
+//   - A write that fails on a full disk writes nothing of its batch and
+//     returns an error wrapping ErrDiskFull; what was committed before is
+//     intact, and the same batch can be written again once there is space.
+//   - API tokens are kept as SHA-256 hashes only; revoked ones stay, marked.
 //   - Times are stored as UTC text "2006-01-02T15:04:05.000Z" so they sort and
 //     read well in the sqlite3 shell.
 //
