@@ -92,8 +92,9 @@ func (s *Server) setSessionCookie(c *gin.Context, ss session) {
 
 // csrfToken is the CSRF token of the request's session.
 func (s *Server) csrfToken(c *gin.Context) string {
-	if ss, ok := c.Get(ctxSession); ok && !ss.(session).API {
-		return s.sign("csrf" + ss.(session).ID)
+	ss, _ := c.Get(ctxSession)
+	if ss, ok := ss.(session); ok && !ss.API {
+		return s.sign("csrf" + ss.ID)
 	}
 	return ""
 }
