@@ -70,46 +70,38 @@ func (ix *Index) loadSpan() error {
 	return nil
 }
 
+// with returns s widened to hold [lo, hi]; an unknown span stays unknown.
+func (s span) with(lo, hi time.Time) span {
+	if !s.known {
+		return s
+	}
+	if s.empty || lo.Before(s.min) {
+		s.min = lo
+	}
+	if s.empty || hi.After(s.max) {
+		s.max = hi
+	}
+	s.empty = false
+	return s
+}
+
 // widenSpan adds [lo, hi] to the span and, when it grows, writes it in
 // b, the batch that indexes those times; commit records it once b is
 // written. An unknown span is left to timeSpan.
 func (ix *Index) widenSpan(b interface{ SetInternal(key, val []byte) }, lo, hi time.Time) (commit func()) {
 	ix.spanMu.Lock()
 	defer ix.spanMu.Unlock()
-	s := ix.span
-	if !s.known {
+	cur := ix.span
+	s := cur.with(lo, hi)
+	if !cur.known || (!cur.empty && s.min.Equal(cur.min) && s.max.Equal(cur.max)) {
 		return func() {}
-	}
-	if s.empty {
-		s.min, s.max, s.empty = lo, hi, false
-	} else if !lo.Before(s.min) && !hi.After(s.max) {
-		return func() {}
-	} else {
-		s.min, s.max = minTime(s.min, lo), maxTime(s.max, hi)
 	}
 	b.SetInternal(keySpan, encodeSpan(s.min, s.max))
 	return func() {
 		ix.spanMu.Lock()
-		if cur := ix.span; cur.known && !cur.empty {
-			s.min, s.max = minTime(s.min, cur.min), maxTime(s.max, cur.max)
-		}
-		ix.span = s
+		ix.span = ix.span.with(s.min, s.max)
 		ix.spanMu.Unlock()
 	}
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // timeSpan returns the oldest and newest creation time in the index; ok is
