@@ -232,23 +232,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
-	out := &Results{Total: res.Total, Hits: make([]Hit, 0, min(len(res.Hits), size))}
-	for i, h := range res.Hits {
-		if i == size && size > 0 {
-			out.Next = encodeCursor(q.Sort, res.Hits[i-1])
-			break
-		}
-		hit := Hit{ID: h.ID}
-		if q.Sort == Relevance && !math.IsNaN(h.Score) && !math.IsInf(h.Score, 0) {
-			hit.Score = h.Score
-		}
-		for j, s := range order {
-			if sf, ok := s.(*search.SortField); ok && sf.Field == fCreated && j < len(h.DecodedSort) {
-				hit.Created, _ = time.Parse(time.RFC3339Nano, h.DecodedSort[j])
-			}
-		}
-		out.Hits = append(out.Hits, hit)
-	}
+	out := &Results{Total: res.Total}
+	out.Hits, out.Next = page(q.Sort, res.Hits, size, order)
 	if q.Facets {
 		out.Facets = make(map[string][]FacetCount, len(facetFields))
 		for _, f := range facetFields {
@@ -268,6 +253,29 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// page turns Bleve's hits (size+1 asked for, to know whether more follow)
+// into a page of at most size hits and the cursor of the next page ("" for
+// the last); size 0 means counts only, no cursor.
+func page(s Sort, hits search.DocumentMatchCollection, size int, order search.SortOrder) ([]Hit, string) {
+	out := make([]Hit, 0, min(len(hits), size))
+	for i, h := range hits {
+		if i == size && size > 0 {
+			return out, encodeCursor(s, hits[i-1])
+		}
+		hit := Hit{ID: h.ID}
+		if s == Relevance && !math.IsNaN(h.Score) && !math.IsInf(h.Score, 0) {
+			hit.Score = h.Score
+		}
+		for j, o := range order {
+			if sf, ok := o.(*search.SortField); ok && sf.Field == fCreated && j < len(h.DecodedSort) {
+				hit.Created, _ = time.Parse(time.RFC3339Nano, h.DecodedSort[j])
+			}
+		}
+		out = append(out, hit)
+	}
+	return out, ""
 }
 
 // buildQuery combines the parsed text with the filters. Filters do not

@@ -220,18 +220,8 @@ func (ix *Index) searchByWindows(ctx context.Context, q Query, top query.Query, 
 			return nil, false, fmt.Errorf("index: search: %w", err)
 		}
 		if len(res.Hits) > size || last {
-			out := &Results{Total: total, Hits: make([]Hit, 0, min(len(res.Hits), size))}
-			for i, h := range res.Hits {
-				if i == size {
-					out.Next = encodeCursor(q.Sort, res.Hits[i-1])
-					break
-				}
-				hit := Hit{ID: h.ID}
-				if len(h.DecodedSort) > 0 {
-					hit.Created, _ = time.Parse(time.RFC3339Nano, h.DecodedSort[0])
-				}
-				out.Hits = append(out.Hits, hit)
-			}
+			out := &Results{Total: total}
+			out.Hits, out.Next = page(q.Sort, res.Hits, size, order)
 			return out, true, nil
 		}
 		w *= 2
