@@ -228,6 +228,13 @@ func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
 	return nil
 }
 
+// search runs req on the current Bleve index (see reopen).
+func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.b.SearchInContext(ctx, req)
+}
+
 // reopen, after a failed batch, closes the index, opens it again from disk
 // and sets its sequence back to the last confirmed batch's.
 func (ix *Index) reopen() error {
@@ -302,9 +309,7 @@ func (ix *Index) Signatures(ctx context.Context, fn func(id, sig string) error) 
 		if after != nil {
 			req.SetSearchAfter(after)
 		}
-		ix.mu.RLock()
-		res, err := ix.b.SearchInContext(ctx, req)
-		ix.mu.RUnlock()
+		res, err := ix.search(ctx, req)
 		if err != nil {
 			return fmt.Errorf("index: signatures: %w", err)
 		}

@@ -226,9 +226,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if q.Histogram > 0 {
 		ctx, histogram = newHistogram(ctx, q.Histogram, createdIndex(order), q.From, q.To)
 	}
-	ix.mu.RLock()
-	res, err := ix.b.SearchInContext(ctx, req)
-	ix.mu.RUnlock()
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}

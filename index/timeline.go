@@ -143,9 +143,7 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 			add(d)
 		}
 	})
-	ix.mu.RLock()
-	res, err := ix.b.SearchInContext(ctx, req)
-	ix.mu.RUnlock()
+	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: timeline: %w", err)
 	}

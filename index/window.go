@@ -117,9 +117,7 @@ func (ix *Index) timeSpan(ctx context.Context) (time.Time, time.Time, bool, erro
 		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 1, 0, false)
 		req.SortByCustom(search.SortOrder{createdSort(desc)})
 		req.Score = "none"
-		ix.mu.RLock()
-		res, err := ix.b.SearchInContext(ctx, req)
-		ix.mu.RUnlock()
+		res, err := ix.search(ctx, req)
 		if err != nil {
 			return time.Time{}, time.Time{}, false, fmt.Errorf("index: time span: %w", err)
 		}
@@ -150,9 +148,7 @@ func (ix *Index) searchByWindows(ctx context.Context, q Query, top query.Query, 
 	// The total, reading nothing per hit.
 	count := bleve.NewSearchRequestOptions(top, 0, 0, false)
 	count.Score = "none"
-	ix.mu.RLock()
-	cres, err := ix.b.SearchInContext(ctx, count)
-	ix.mu.RUnlock()
+	cres, err := ix.search(ctx, count)
 	if err != nil {
 		return nil, false, fmt.Errorf("index: search: %w", err)
 	}
@@ -213,9 +209,7 @@ func (ix *Index) searchByWindows(ctx context.Context, q Query, top query.Query, 
 		if after != nil {
 			req.SetSearchAfter(after)
 		}
-		ix.mu.RLock()
-		res, err := ix.b.SearchInContext(ctx, req)
-		ix.mu.RUnlock()
+		res, err := ix.search(ctx, req)
 		if err != nil {
 			return nil, false, fmt.Errorf("index: search: %w", err)
 		}
