@@ -180,9 +180,12 @@ func TestJetstreamFollow(t *testing.T) {
 	if q.Get("wantedCollections") != PostCollection || q.Has("cursor") {
 		t.Errorf("query %q", conns[0].Query)
 	}
-	// The fake sent posts, identity and account events only.
-	if conns[0].Sent != 18+1+2+2 {
-		t.Errorf("fake sent %d events, want 23", conns[0].Sent)
+	// The fake sent posts and deletions (19), then perhaps some of the
+	// identity and account events (2+2) — the captures end with two of those
+	// after the last post, and the client may stop before they are written —
+	// but no likes, follows or other collections.
+	if s := conns[0].Sent; s < 18+1 || s > 18+1+2+2 {
+		t.Errorf("fake sent %d events, want 19 to 23", s)
 	}
 }
 
