@@ -144,8 +144,15 @@ func TestFullDisk(t *testing.T) {
 	if exitErr != nil {
 		t.Errorf("the collector's exit: %v\n%s", exitErr, collectLog.String())
 	}
-	if !strings.Contains(collectLog.String(), "indexer: caught up again") {
-		t.Errorf("the collector's indexer did not recover:\n%s", collectLog.String())
+	// Whether the index's own writes hit the full disk depends on timing
+	// (on some machines SQLite takes the last free block first); if they
+	// did, the indexer must have said it recovered. Either way `check`
+	// below finds the index equal to the store.
+	switch log := collectLog.String(); {
+	case !strings.Contains(log, "indexer: cannot catch up"):
+		t.Log("the collector's indexer did not hit the full disk this time")
+	case !strings.Contains(log, "indexer: caught up again"):
+		t.Errorf("the collector's indexer did not recover:\n%s", log)
 	}
 
 	st, err = store.Open(ctx, filepath.Join(data, "archive.db"))
