@@ -61,18 +61,24 @@
 // (handle without '@'), hashtag (without '#'), mention, domain (link host
 // without "www."), domain_any (the host and its parent domains, for the
 // domain: filter), sentiment (the label; absent when not scored);
-// sentiment_score (number, for score ranges); deleted (boolean); created (date and time, with doc
-// values for sorting, ranges and histograms). There is no _all field and
-// nothing is stored except "sig", the document's Signature. Doc values only
-// where sorting or facets need them.
+// sentiment_score (number, for score ranges); deleted (boolean); created
+// (date and time, for ranges: Bleve indexes 16 terms per value, one per
+// precision, so it has no doc values); t (the creation time once more, as
+// the single full-precision term of its nanoseconds, which sorts as a
+// string, with doc values for sorting, histograms and timelines: one short
+// value per hit to read instead of 16). There is no _all field and nothing
+// is stored except "sig", the document's Signature. Doc values only where
+// sorting or facets need them.
 //
 // # Paging, facets, histograms
 //
 // Deep paging uses Bleve's SearchAfter with a sort that always ends in the
 // document id, never From+Size: Results.Next is an opaque cursor. Facets are
 // Bleve term facets. The histogram is counted in the same pass as the
-// search, from the creation time the sort has already read for each hit, so
-// its cost does not grow with the number of buckets; at most MaxBuckets
+// search — from the creation time the sort has already read for each hit,
+// or, without a page, from the hit's doc value read by a hook on Bleve's
+// collector (histogram.go) — into a slice of buckets, so its cost does not
+// grow with the number of buckets; at most MaxBuckets
 // (20,000: nearly two weeks of one-minute buckets) are returned. Buckets
 // align to multiples of their width since 0001-01-01 UTC (as time.Truncate
 // does): hours and days on UTC hours and midnights, weeks on Mondays.

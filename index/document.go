@@ -101,11 +101,14 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 		tl += strconv.FormatFloat(f.score, 'f', 2, 64)
 	}
 	d.AddField(document.NewTextFieldCustom(fTimeline, nil, []byte(tl), optCreated|bindex.SkipFreqNorm, b.kw))
-	created, err := document.NewDateTimeFieldWithIndexingOptions(fCreated, nil, f.created, time.RFC3339, optCreated)
+	created, err := document.NewDateTimeFieldWithIndexingOptions(fCreated, nil, f.created, time.RFC3339, bindex.IndexField)
 	if err != nil {
 		return nil, err
 	}
 	d.AddField(created)
+	if !f.created.IsZero() {
+		d.AddField(document.NewTextFieldCustom(fTime, nil, []byte(timeTerm(f.created)), optCreated|bindex.SkipFreqNorm, nil))
+	}
 	d.AddField(document.NewTextFieldCustom(fSig, nil, []byte(sig), bindex.StoreField, b.kw))
 	return d, nil
 }

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -184,12 +184,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	order := sortOrder(q.Sort, q.Histogram > 0)
 	if size == 0 {
-		// Counts only: sort by nothing Bleve must look up per hit, except the
-		// creation time when a histogram needs it.
+		// Counts only: sort by nothing Bleve must look up per hit (a
+		// histogram reads the creation times itself: withDocValuesHook).
 		order = search.SortOrder{&search.SortScore{Desc: true}}
-		if q.Histogram > 0 {
-			order = search.SortOrder{createdSort(true)}
-		}
 	}
 	req := bleve.NewSearchRequestOptions(top, size+1, 0, false)
 	req.SortByCustom(order)
@@ -260,15 +257,15 @@ func page(s Sort, hits search.DocumentMatchCollection, size int, order search.So
 	out := make([]Hit, 0, min(len(hits), size))
 	for i, h := range hits {
 		if i == size && size > 0 {
-			return out, encodeCursor(s, hits[i-1])
+			return out, encodeCursor(s, hits[i-1], order)
 		}
 		hit := Hit{ID: h.ID}
 		if s == Relevance && !math.IsNaN(h.Score) && !math.IsInf(h.Score, 0) {
 			hit.Score = h.Score
 		}
 		for j, o := range order {
-			if sf, ok := o.(*search.SortField); ok && sf.Field == fCreated && j < len(h.DecodedSort) {
-				hit.Created, _ = time.Parse(time.RFC3339Nano, h.DecodedSort[j])
+			if sf, ok := o.(*search.SortField); ok && sf.Field == fTime && j < len(h.Sort) {
+				hit.Created, _ = termTime(h.Sort[j])
 			}
 		}
 		out = append(out, hit)
@@ -382,7 +379,28 @@ func buildQuery(q Query) (query.Query, error) {
 }
 
 func createdSort(desc bool) search.SearchSort {
-	return &search.SortField{Field: fCreated, Type: search.SortFieldAsDate, Desc: desc}
+	return &search.SortField{Field: fTime, Type: search.SortFieldAsString, Desc: desc}
+}
+
+// timeTerm is the fTime term of t.
+func timeTerm(t time.Time) string {
+	return string(numeric.MustNewPrefixCodedInt64(t.UnixNano(), 0))
+}
+
+// termTime reads an fTime term or sort value; ok is false for anything
+// else, such as the sort value of a hit without a creation time.
+func termTime(v string) (time.Time, bool) {
+	ns, err := numeric.PrefixCoded(v).Int64()
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, ns).UTC(), true
+}
+
+// isTimeSort tells whether s sorts by the creation time.
+func isTimeSort(s search.SearchSort) bool {
+	f, ok := s.(*search.SortField)
+	return ok && f.Field == fTime
 }
 
 // sortOrder returns the Bleve sort for s; every order ends in the document
@@ -409,7 +427,7 @@ func sortOrder(s Sort, withCreated bool) search.SortOrder {
 // createdIndex returns the position of the creation time in order.
 func createdIndex(order search.SortOrder) int {
 	for i, s := range order {
-		if f, ok := s.(*search.SortField); ok && f.Field == fCreated {
+		if isTimeSort(s) {
 			return i
 		}
 	}
@@ -423,9 +441,16 @@ type cursor struct {
 	V []string `json:"v"`
 }
 
-func encodeCursor(s Sort, h *search.DocumentMatch) string {
+func encodeCursor(s Sort, h *search.DocumentMatch, order search.SortOrder) string {
 	c := cursor{S: s, V: make([]string, len(h.DecodedSort))}
 	copy(c.V, h.DecodedSort)
+	for i, o := range order {
+		if i < len(c.V) && isTimeSort(o) {
+			if t, ok := termTime(c.V[i]); ok {
+				c.V[i] = t.Format(time.RFC3339Nano) // readable; decodeCursor codes it back
+			}
+		}
+	}
 	if s == Relevance && len(c.V) > 0 {
 		c.V[0] = strconv.FormatFloat(h.Score, 'g', -1, 64)
 	}
@@ -444,15 +469,22 @@ func decodeCursor(s string, want Sort, order search.SortOrder) ([]string, error)
 		return nil, ErrBadCursor
 	}
 	for i, s := range order {
-		switch s.(type) {
+		switch s := s.(type) {
 		case *search.SortField:
-			var err error
-			if s.(*search.SortField).Type == search.SortFieldAsNumber {
-				_, err = strconv.ParseFloat(c.V[i], 64)
-			} else {
-				_, err = time.Parse(time.RFC3339Nano, c.V[i])
-			}
-			if err != nil {
+			switch {
+			case s.Type == search.SortFieldAsNumber:
+				if _, err := strconv.ParseFloat(c.V[i], 64); err != nil {
+					return nil, ErrBadCursor
+				}
+			case isTimeSort(s) && (c.V[i] == search.HighTerm || c.V[i] == search.LowTerm):
+				// the last hit had no creation time
+			case isTimeSort(s):
+				t, err := time.Parse(time.RFC3339Nano, c.V[i])
+				if err != nil || t.Before(document.MinTimeRepresentable) || t.After(document.MaxTimeRepresentable) {
+					return nil, ErrBadCursor
+				}
+				c.V[i] = timeTerm(t)
+			default:
 				return nil, ErrBadCursor
 			}
 		case *search.SortScore:
@@ -462,133 +494,4 @@ func decodeCursor(s string, want Sort, order search.SortOrder) ([]string, error)
 		}
 	}
 	return c.V, nil
-}
-
-// --- histogram ---
-
-// The histogram rides along the search itself: with a histogram every sort
-// order includes the creation time, so Bleve's collector has decoded it from
-// doc values for every hit; a wrapper around the collector's hit handler (Bleve's
-// MakeDocumentMatchHandlerKey hook) adds each hit to its bucket, O(1) per
-// hit whatever the number of buckets, before paging drops it. Bleve's
-// date-range facets instead test every range for every hit: O(hits ×
-// buckets).
-
-// buckets aligns bucket boundaries to multiples of the width counted from
-// 0001-01-01 UTC, as time.Truncate does: hours and days start on the UTC
-// hour and midnight, weeks on Monday.
-type buckets struct {
-	width time.Duration
-	e0    time.Time // the bucket boundary at or before 1970-01-01 UTC
-	off   uint64    // 1970-01-01 − e0, in nanoseconds (< width)
-}
-
-func newBuckets(width time.Duration) buckets {
-	epoch := time.Unix(0, 0).UTC()
-	e0 := epoch.Truncate(width)
-	return buckets{width: width, e0: e0, off: uint64(epoch.Sub(e0))}
-}
-
-// index returns the number of the bucket holding ns (nanoseconds since
-// 1970), counted from e0.
-func (b buckets) index(ns int64) int64 {
-	w := int64(b.width)
-	q, r := ns/w, ns%w
-	if r < 0 {
-		q, r = q-1, r+w
-	}
-	if uint64(r)+b.off >= uint64(w) {
-		q++
-	}
-	return q
-}
-
-func (b buckets) start(k int64) time.Time { return b.e0.Add(time.Duration(k) * b.width) }
-
-func bucketCount(from, last time.Time, width time.Duration) int64 {
-	b := newBuckets(width)
-	return b.index(last.UnixNano()) - b.index(from.UnixNano()) + 1
-}
-
-// histogram counts each hit into its bucket as Bleve's collector passes it
-// by, before paging drops it, reading the creation time from the sort
-// values Bleve has already computed. It returns a context that installs the
-// counter and a function that returns the buckets after the search.
-func newHistogram(ctx context.Context, width time.Duration, createdAt int, from, to time.Time) (context.Context, func() ([]Bucket, error)) {
-	b := newBuckets(width)
-	var (
-		counts  = map[int64]uint64{}
-		lo, hi  int64
-		tooMany bool
-	)
-	add := func(d *search.DocumentMatch) {
-		if createdAt >= len(d.Sort) {
-			return
-		}
-		ns, err := numeric.PrefixCoded(d.Sort[createdAt]).Int64()
-		if err != nil {
-			return
-		}
-		k := b.index(ns)
-		if len(counts) == 0 || k < lo {
-			lo = k
-		}
-		if len(counts) == 0 || k > hi {
-			hi = k
-		}
-		counts[k]++
-		if hi-lo >= MaxBuckets {
-			tooMany = true
-		}
-	}
-	ctx = withHitHook(ctx, func(d *search.DocumentMatch) {
-		if !tooMany {
-			add(d)
-		}
-	})
-
-	result := func() ([]Bucket, error) {
-		if tooMany {
-			return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
-		}
-		// The span: From..To when given, else the first..last hit.
-		if !from.IsZero() {
-			lo = b.index(from.UnixNano())
-		} else if len(counts) == 0 {
-			return []Bucket{}, nil
-		}
-		if !to.IsZero() {
-			hi = b.index(to.UnixNano() - 1)
-		} else if len(counts) == 0 {
-			return []Bucket{}, nil
-		}
-		if hi-lo+1 > MaxBuckets {
-			return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, hi-lo+1, width, MaxBuckets)
-		}
-		out := make([]Bucket, 0, max(hi-lo+1, 0))
-		for k := lo; k <= hi; k++ {
-			out = append(out, Bucket{Start: b.start(k), Count: counts[k]})
-		}
-		return out, nil
-	}
-	return ctx, result
-}
-
-// withHitHook returns a context that makes Bleve's collector call fn with
-// every hit, its sort values computed, before the hit goes on to the top-N
-// heap (Bleve's MakeDocumentMatchHandlerKey hook).
-func withHitHook(ctx context.Context, fn func(*search.DocumentMatch)) context.Context {
-	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
-		if err != nil {
-			return nil, false, err
-		}
-		return func(d *search.DocumentMatch) error {
-			if d != nil {
-				fn(d)
-			}
-			return next(d)
-		}, loadID, nil
-	}
-	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
 }

@@ -1,10 +1,10 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -49,10 +49,10 @@ func (b TimelineBucket) MeanScore() float64 {
 // Timeline counts the hits of q (its text and filters; paging, sorting,
 // facets and Histogram are ignored) in buckets of width, from q.From to
 // q.To; an open bound ends at the first or last hit. Like Search's
-// histogram it rides along one pass of Bleve's collector: the sort order
-// makes Bleve read each hit's creation time, source, label and score from
-// the doc values, and a wrapper around the collector's hit handler adds the
-// hit to its bucket before paging drops it.
+// histogram it rides along one pass of Bleve's collector: a wrapper around
+// the collector's hit handler reads each hit's creation time and timeline
+// value (source, label, score) from the doc values and adds the hit to its
+// bucket.
 func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*Timeline, error) {
 	start := time.Now()
 	if width <= 0 {
@@ -70,61 +70,61 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 	if err != nil {
 		return nil, err
 	}
-	// The positions of these in d.Sort are what add reads: the creation
-	// time, and the post's timeline value (source, label, score).
-	order := search.SortOrder{
-		createdSort(false),
-		&search.SortField{Field: fTimeline, Type: search.SortFieldAsString},
-	}
 	req := bleve.NewSearchRequestOptions(top, 0, 0, false)
-	req.SortByCustom(order)
+	req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 	req.Score = "none"
 
 	b := newBuckets(width)
-	acc := map[int64]*TimelineBucket{}
-	var lo, hi int64
+	var acc dense[TimelineBucket]
+	if !q.From.IsZero() && !q.To.IsZero() {
+		acc.reserve(b.index(q.From.UnixNano()), b.index(q.To.UnixNano()-1))
+	}
 	tooMany := false
 	sources := map[string]string{} // interned source names
-	add := func(d *search.DocumentMatch) {
-		if len(d.Sort) < len(order) {
-			return
+	// One hit's doc values, gathered by visit, added by add.
+	var (
+		ns      int64
+		hasTime bool
+		tl      []byte
+	)
+	visit := func(field string, term []byte) {
+		switch field {
+		case fTime:
+			var err error
+			ns, err = numeric.PrefixCoded(term).Int64()
+			hasTime = err == nil
+		case fTimeline:
+			tl = term
 		}
-		ns, err := numeric.PrefixCoded(d.Sort[0]).Int64()
-		if err != nil {
+	}
+	add := func() {
+		defer func() { hasTime, tl = false, nil }()
+		if !hasTime || tooMany {
 			return // no creation time
 		}
-		k := b.index(ns)
-		tb := acc[k]
+		tb := acc.at(b.index(ns))
 		if tb == nil {
-			if len(acc) == 0 || k < lo {
-				lo = k
-			}
-			if len(acc) == 0 || k > hi {
-				hi = k
-			}
-			if hi-lo >= MaxBuckets {
-				tooMany = true
-				return
-			}
-			tb = &TimelineBucket{Start: b.start(k), Sources: map[string]uint64{}}
-			acc[k] = tb
+			tooMany = true
+			return
+		}
+		if tb.Sources == nil {
+			tb.Sources = map[string]uint64{}
 		}
 		tb.Count++
-		v := d.Sort[1]
-		if v == search.HighTerm {
+		if tl == nil {
 			return // indexed before the timeline value existed: counted only
 		}
-		src, rest, _ := strings.Cut(v, "\x1f")
-		label, score, _ := strings.Cut(rest, "\x1f")
-		if src != "" {
-			name, ok := sources[src]
+		src, rest, _ := bytes.Cut(tl, []byte{0x1f})
+		label, score, _ := bytes.Cut(rest, []byte{0x1f})
+		if len(src) > 0 {
+			name, ok := sources[string(src)]
 			if !ok {
-				name = src
-				sources[src] = name
+				name = string(src)
+				sources[name] = name
 			}
 			tb.Sources[name]++
 		}
-		switch label {
+		switch string(label) {
 		case "negative":
 			tb.Negative++
 		case "neutral":
@@ -134,15 +134,11 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 		default:
 			return // not scored
 		}
-		if x, err := strconv.ParseFloat(score, 64); err == nil {
+		if x, err := strconv.ParseFloat(string(score), 64); err == nil {
 			tb.ScoreSum += x
 		}
 	}
-	ctx = withHitHook(ctx, func(d *search.DocumentMatch) {
-		if !tooMany {
-			add(d)
-		}
-	})
+	ctx = withDocValuesHook(ctx, []string{fTime, fTimeline}, visit, add)
 	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: timeline: %w", err)
@@ -150,6 +146,7 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 	if tooMany {
 		return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
 	}
+	lo, hi := acc.first, acc.last
 	if !q.From.IsZero() {
 		lo = b.index(q.From.UnixNano())
 	}
@@ -157,7 +154,7 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 		hi = b.index(q.To.UnixNano() - 1)
 	}
 	out := &Timeline{Width: width, Total: res.Total}
-	if len(acc) == 0 && (q.From.IsZero() || q.To.IsZero()) {
+	if !acc.hits && (q.From.IsZero() || q.To.IsZero()) {
 		out.Buckets = []TimelineBucket{}
 		out.Took = time.Since(start)
 		return out, nil
@@ -167,11 +164,9 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 	}
 	out.Buckets = make([]TimelineBucket, 0, max(hi-lo+1, 0))
 	for k := lo; k <= hi; k++ {
-		if tb := acc[k]; tb != nil {
-			out.Buckets = append(out.Buckets, *tb)
-		} else {
-			out.Buckets = append(out.Buckets, TimelineBucket{Start: b.start(k)})
-		}
+		tb := acc.get(k)
+		tb.Start = b.start(k)
+		out.Buckets = append(out.Buckets, tb)
 	}
 	out.Took = time.Since(start)
 	return out, nil

@@ -155,3 +155,32 @@ func TestHas(t *testing.T) {
 		t.Error("signature ignores media")
 	}
 }
+
+// dense widens both ways, keeps every count, and refuses to span more than
+// MaxBuckets.
+func TestDense(t *testing.T) {
+	var d dense[int]
+	ks := []int64{50, 49, 70, 10, 9, 8, 100, 0, -3, 100}
+	want := map[int64]int{}
+	for _, k := range ks {
+		*d.at(k)++
+		want[k]++
+	}
+	for k := int64(-10); k <= 110; k++ {
+		if got := d.get(k); got != want[k] {
+			t.Errorf("bucket %d: %d, want %d", k, got, want[k])
+		}
+	}
+	if d.first != -3 || d.last != 100 || !d.hits {
+		t.Errorf("span %d..%d (%v)", d.first, d.last, d.hits)
+	}
+	if d.at(-3+MaxBuckets) != nil {
+		t.Error("a span of MaxBuckets+1 accepted")
+	}
+	var r dense[int]
+	r.reserve(5, 9)
+	*r.at(9)++
+	if r.lo != 5 || len(r.vals) != 5 || r.get(9) != 1 {
+		t.Errorf("reserved: lo %d, %d values", r.lo, len(r.vals))
+	}
+}

@@ -124,9 +124,11 @@ func (ix *Index) timeSpan(ctx context.Context) (time.Time, time.Time, bool, erro
 		if len(res.Hits) == 0 || len(res.Hits[0].DecodedSort) == 0 {
 			return time.Time{}, time.Time{}, false, nil // empty, for now
 		}
-		if ends[i], err = time.Parse(time.RFC3339Nano, res.Hits[0].DecodedSort[0]); err != nil {
+		t, ok := termTime(res.Hits[0].Sort[0])
+		if !ok {
 			return time.Time{}, time.Time{}, false, nil
 		}
+		ends[i] = t
 	}
 	ix.mu.RLock()
 	err := ix.b.SetInternal(keySpan, encodeSpan(ends[0], ends[1]))
@@ -171,9 +173,9 @@ func (ix *Index) searchByWindows(ctx context.Context, q Query, top query.Query, 
 		hi = q.To.Add(-time.Nanosecond) // To is exclusive
 	}
 	if after != nil {
-		t, err := time.Parse(time.RFC3339Nano, after[0])
-		if err != nil {
-			return nil, false, ErrBadCursor
+		t, ok := termTime(after[0])
+		if !ok {
+			return nil, false, nil // after a hit without a creation time: no windows
 		}
 		if q.Sort == Newest && t.Before(hi) {
 			hi = t

@@ -1,0 +1,217 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+)
+
+// The histogram rides along the search itself: with a histogram every sort
+// order includes the creation time, so Bleve's collector has decoded it from
+// doc values for every hit; a wrapper around the collector's hit handler (Bleve's
+// MakeDocumentMatchHandlerKey hook) adds each hit to its bucket, O(1) per
+// hit whatever the number of buckets, before paging drops it. Bleve's
+// date-range facets instead test every range for every hit: O(hits ×
+// buckets).
+
+// buckets aligns bucket boundaries to multiples of the width counted from
+// 0001-01-01 UTC, as time.Truncate does: hours and days start on the UTC
+// hour and midnight, weeks on Monday.
+type buckets struct {
+	width time.Duration
+	e0    time.Time // the bucket boundary at or before 1970-01-01 UTC
+	off   uint64    // 1970-01-01 − e0, in nanoseconds (< width)
+}
+
+func newBuckets(width time.Duration) buckets {
+	epoch := time.Unix(0, 0).UTC()
+	e0 := epoch.Truncate(width)
+	return buckets{width: width, e0: e0, off: uint64(epoch.Sub(e0))}
+}
+
+// index returns the number of the bucket holding ns (nanoseconds since
+// 1970), counted from e0.
+func (b buckets) index(ns int64) int64 {
+	w := int64(b.width)
+	q, r := ns/w, ns%w
+	if r < 0 {
+		q, r = q-1, r+w
+	}
+	if uint64(r)+b.off >= uint64(w) {
+		q++
+	}
+	return q
+}
+
+func (b buckets) start(k int64) time.Time { return b.e0.Add(time.Duration(k) * b.width) }
+
+func bucketCount(from, last time.Time, width time.Duration) int64 {
+	b := newBuckets(width)
+	return b.index(last.UnixNano()) - b.index(from.UnixNano()) + 1
+}
+
+// histogram counts each hit into its bucket as Bleve's collector passes it
+// by, before paging drops it, reading the creation time from the sort
+// values Bleve has already computed. It returns a context that installs the
+// counter and a function that returns the buckets after the search.
+func newHistogram(ctx context.Context, width time.Duration, createdAt int, from, to time.Time) (context.Context, func() ([]Bucket, error)) {
+	b := newBuckets(width)
+	var counts dense[uint64]
+	if !from.IsZero() && !to.IsZero() {
+		counts.reserve(b.index(from.UnixNano()), b.index(to.UnixNano()-1))
+	}
+	tooMany := false
+	add := func(ns int64) {
+		if c := counts.at(b.index(ns)); c != nil {
+			*c++
+		} else {
+			tooMany = true
+		}
+	}
+	if createdAt < 0 {
+		ctx = withDocValuesHook(ctx, []string{fTime}, func(_ string, term []byte) {
+			if ns, err := numeric.PrefixCoded(term).Int64(); err == nil && !tooMany { // else no creation time
+				add(ns)
+			}
+		}, func() {})
+	} else {
+		ctx = withHitHook(ctx, func(d *search.DocumentMatch) {
+			if tooMany || createdAt >= len(d.Sort) {
+				return
+			}
+			if ns, err := numeric.PrefixCoded(d.Sort[createdAt]).Int64(); err == nil { // else no creation time
+				add(ns)
+			}
+		})
+	}
+
+	result := func() ([]Bucket, error) {
+		if tooMany {
+			return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
+		}
+		// The span: From..To when given, else the first..last hit.
+		lo, hi, seen := counts.first, counts.last, counts.hits
+		if !from.IsZero() {
+			lo = b.index(from.UnixNano())
+		} else if !seen {
+			return []Bucket{}, nil
+		}
+		if !to.IsZero() {
+			hi = b.index(to.UnixNano() - 1)
+		} else if !seen {
+			return []Bucket{}, nil
+		}
+		if hi-lo+1 > MaxBuckets {
+			return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, hi-lo+1, width, MaxBuckets)
+		}
+		out := make([]Bucket, 0, max(hi-lo+1, 0))
+		for k := lo; k <= hi; k++ {
+			out = append(out, Bucket{Start: b.start(k), Count: counts.get(k)})
+		}
+		return out, nil
+	}
+	return ctx, result
+}
+
+// withHitHook returns a context that makes Bleve's collector call fn with
+// every hit, its sort values computed, before the hit goes on to the top-N
+// heap (Bleve's MakeDocumentMatchHandlerKey hook).
+func withHitHook(ctx context.Context, fn func(*search.DocumentMatch)) context.Context {
+	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		return func(d *search.DocumentMatch) error {
+			if d != nil {
+				fn(d)
+			}
+			return next(d)
+		}, loadID, nil
+	}
+	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
+}
+
+// withDocValuesHook is withHitHook for searches that do not sort by the
+// fields they need (a histogram or timeline without a page): for each hit
+// it passes the hit's doc values of fields to visit, then calls hit. Reading
+// the doc values directly saves Bleve's sort-value strings (pprof: a sixth
+// of a histogram's time).
+func withDocValuesHook(ctx context.Context, fields []string, visit func(field string, term []byte), hit func()) context.Context {
+	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		dvr, err := sctx.IndexReader.DocValueReader(fields)
+		if err != nil {
+			return nil, false, fmt.Errorf("index: doc values of %v: %w", fields, err)
+		}
+		return func(d *search.DocumentMatch) error {
+			if d != nil {
+				if err := dvr.VisitDocValues(d.IndexInternalID, visit); err != nil {
+					return err
+				}
+				hit()
+			}
+			return next(d)
+		}, loadID, nil
+	}
+	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
+}
+
+// dense holds one T per bucket number, in a slice that spans the numbers
+// seen: O(1) per hit without hashing. It never spans more than MaxBuckets.
+type dense[T any] struct {
+	lo          int64 // the bucket number of vals[0]
+	vals        []T
+	first, last int64 // the lowest and highest number asked for by at
+	hits        bool  // whether at was called
+}
+
+// reserve makes the slice span lo..hi (at most MaxBuckets) up front.
+func (d *dense[T]) reserve(lo, hi int64) {
+	if len(d.vals) == 0 && hi >= lo && hi-lo < MaxBuckets {
+		d.lo, d.vals = lo, make([]T, hi-lo+1)
+	}
+}
+
+// at returns bucket k's value, widening the span to include it; nil when
+// the hits would then span more than MaxBuckets buckets.
+func (d *dense[T]) at(k int64) *T {
+	if !d.hits {
+		d.first, d.last, d.hits = k, k, true
+	}
+	d.first, d.last = min(d.first, k), max(d.last, k)
+	if d.last-d.first >= MaxBuckets {
+		return nil
+	}
+	n := int64(len(d.vals))
+	switch {
+	case n == 0:
+		d.lo, d.vals = k, make([]T, 1, 64)
+	case k < d.lo:
+		// Widen downwards by at least the current length, so that hits
+		// arriving newest first cost amortised O(1).
+		lo := min(k, d.lo-n)
+		grown := make([]T, d.lo-lo+n)
+		copy(grown[d.lo-lo:], d.vals)
+		d.lo, d.vals = lo, grown
+	case k >= d.lo+n:
+		d.vals = append(d.vals, make([]T, k-d.lo+1-n)...)
+	}
+	return &d.vals[k-d.lo]
+}
+
+// get returns bucket k's value, the zero value outside the span.
+func (d *dense[T]) get(k int64) T {
+	var zero T
+	if k < d.lo || k >= d.lo+int64(len(d.vals)) {
+		return zero
+	}
+	return d.vals[k-d.lo]
+}
