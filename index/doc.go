@@ -66,19 +66,23 @@
 // precision, so it has no doc values); t (the creation time once more, as
 // the single full-precision term of its nanoseconds, which sorts as a
 // string, with doc values for sorting, histograms and timelines: one short
-// value per hit to read instead of 16). There is no _all field and nothing
-// is stored except "sig", the document's Signature. Doc values only where
-// sorting or facets need them.
+// value per hit to read instead of 16); tl (source, label and score in one
+// doc value, for timelines); fv (every facet value of the post, as a code
+// byte and the value, for facets). There is no _all field and nothing is
+// stored except "sig", the document's Signature. Doc values only where
+// sorting, facets or timelines need them: the keyword fields have none.
 //
 // # Paging, facets, histograms
 //
 // Deep paging uses Bleve's SearchAfter with a sort that always ends in the
-// document id, never From+Size: Results.Next is an opaque cursor. Facets are
-// Bleve term facets. The histogram is counted in the same pass as the
-// search — from the creation time the sort has already read for each hit,
-// or, without a page, from the hit's doc value read by a hook on Bleve's
-// collector (histogram.go) — into a slice of buckets, so its cost does not
-// grow with the number of buckets; at most MaxBuckets
+// document id, never From+Size: Results.Next is an opaque cursor. Facets,
+// histograms and timelines are counted in the same pass as the search, by
+// hooks on Bleve's collector that see every hit (hooks.go). Facets count the
+// values of one doc-values field, fv, that holds every facet value of a post
+// (facets.go), rather than Bleve's term facets, which read a field each. The
+// histogram reads the creation time the sort has already read for each hit
+// or, without a page, the hit's doc value, and counts into a slice of
+// buckets, so its cost does not grow with the number of buckets; at most MaxBuckets
 // (20,000: nearly two weeks of one-minute buckets) are returned. Buckets
 // align to multiples of their width since 0001-01-01 UTC (as time.Truncate
 // does): hours and days on UTC hours and midnights, weeks on Mondays.

@@ -40,7 +40,6 @@ const (
 	optText    = bindex.IndexField | bindex.IncludeTermVectors // positions, for phrases
 	optStem    = bindex.IndexField
 	optKeyword = bindex.IndexField | bindex.SkipFreqNorm
-	optFacet   = optKeyword | bindex.DocValues
 	// One uncompressed doc-values chunk per document, as Bleve's geo fields
 	// have. Both flags: zapx's merge reads SkipDVCompression as one document
 	// per chunk, so the flag alone loses creation times when segments merge
@@ -68,17 +67,17 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 		}
 	}
 	if f.source != "" {
-		keyword(fSource, f.source, optFacet, nil)
+		keyword(fSource, f.source, optKeyword, nil)
 	}
 	if f.lang != "" {
-		keyword(fLang, f.lang, optFacet, nil)
+		keyword(fLang, f.lang, optKeyword, nil)
 	}
 	if f.author != "" {
-		keyword(fAuthor, f.author, optFacet, nil)
+		keyword(fAuthor, f.author, optKeyword, nil)
 	}
-	list(fHashtag, f.hashtags, optFacet)
+	list(fHashtag, f.hashtags, optKeyword)
 	list(fMention, f.mentions, optKeyword)
-	list(fDomain, f.domains, optFacet)
+	list(fDomain, f.domains, optKeyword)
 	list(fDomainAny, parentDomains(f.domains), optKeyword)
 	if len(f.domains) > 0 {
 		keyword(fHas, "links", optKeyword, nil)
@@ -86,9 +85,12 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 	if f.media {
 		keyword(fHas, "media", optKeyword, nil)
 	}
+	if ft := facetTerms(f); len(ft) > 0 {
+		d.AddField(document.NewTextFieldCustom(fFacets, nil, ft, optCreated|bindex.SkipFreqNorm, facetAnalyzer{}))
+	}
 	d.AddField(document.NewBooleanFieldWithIndexingOptions(fDeleted, nil, f.deleted, bindex.IndexField))
 	if f.sentiment != "" {
-		keyword(fSentiment, f.sentiment, optFacet, nil)
+		keyword(fSentiment, f.sentiment, optKeyword, nil)
 		d.AddField(document.NewNumericFieldWithIndexingOptions(fSentimentScore, nil, f.score, bindex.IndexField|bindex.DocValues))
 	}
 	d.AddField(document.NewNumericFieldWithIndexingOptions(fEngagement, nil, float64(f.engagement), bindex.IndexField|bindex.DocValues))

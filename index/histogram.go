@@ -1,22 +1,17 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 )
 
-// The histogram rides along the search itself: with a histogram every sort
-// order includes the creation time, so Bleve's collector has decoded it from
-// doc values for every hit; a wrapper around the collector's hit handler (Bleve's
-// MakeDocumentMatchHandlerKey hook) adds each hit to its bucket, O(1) per
-// hit whatever the number of buckets, before paging drops it. Bleve's
-// date-range facets instead test every range for every hit: O(hits ×
-// buckets).
+// The histogram rides along the search itself: a hitHook adds each hit to
+// its bucket, O(1) per hit whatever the number of buckets, before paging
+// drops it. Bleve's date-range facets instead test every range for every
+// hit: O(hits × buckets).
 
 // buckets aligns bucket boundaries to multiples of the width counted from
 // 0001-01-01 UTC, as time.Truncate does: hours and days start on the UTC
@@ -54,11 +49,12 @@ func bucketCount(from, last time.Time, width time.Duration) int64 {
 	return b.index(last.UnixNano()) - b.index(from.UnixNano()) + 1
 }
 
-// histogram counts each hit into its bucket as Bleve's collector passes it
-// by, before paging drops it, reading the creation time from the sort
-// values Bleve has already computed. It returns a context that installs the
-// counter and a function that returns the buckets after the search.
-func newHistogram(ctx context.Context, width time.Duration, createdAt int, from, to time.Time) (context.Context, func() ([]Bucket, error)) {
+// newHistogram counts each hit into its bucket as Bleve's collector passes
+// it by: from the sort value at createdAt, which Bleve has computed anyway,
+// or, when the search does not sort by time (createdAt < 0), from the doc
+// value. It returns the hook and a function that returns the buckets after
+// the search.
+func newHistogram(width time.Duration, createdAt int, from, to time.Time) (hitHook, func() ([]Bucket, error)) {
 	b := newBuckets(width)
 	var counts dense[uint64]
 	if !from.IsZero() && !to.IsZero() {
@@ -72,21 +68,20 @@ func newHistogram(ctx context.Context, width time.Duration, createdAt int, from,
 			tooMany = true
 		}
 	}
-	if createdAt < 0 {
-		ctx = withDocValuesHook(ctx, []string{fTime}, func(_ string, term []byte) {
-			if ns, err := numeric.PrefixCoded(term).Int64(); err == nil && !tooMany { // else no creation time
-				add(ns)
-			}
-		}, func() {})
-	} else {
-		ctx = withHitHook(ctx, func(d *search.DocumentMatch) {
+	hook := hitHook{fields: []string{fTime}, visit: func(_ string, term []byte) {
+		if ns, err := numeric.PrefixCoded(term).Int64(); err == nil && !tooMany { // else no creation time
+			add(ns)
+		}
+	}}
+	if createdAt >= 0 {
+		hook = hitHook{hit: func(d *search.DocumentMatch) {
 			if tooMany || createdAt >= len(d.Sort) {
 				return
 			}
 			if ns, err := numeric.PrefixCoded(d.Sort[createdAt]).Int64(); err == nil { // else no creation time
 				add(ns)
 			}
-		})
+		}}
 	}
 
 	result := func() ([]Bucket, error) {
@@ -114,54 +109,7 @@ func newHistogram(ctx context.Context, width time.Duration, createdAt int, from,
 		}
 		return out, nil
 	}
-	return ctx, result
-}
-
-// withHitHook returns a context that makes Bleve's collector call fn with
-// every hit, its sort values computed, before the hit goes on to the top-N
-// heap (Bleve's MakeDocumentMatchHandlerKey hook).
-func withHitHook(ctx context.Context, fn func(*search.DocumentMatch)) context.Context {
-	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
-		if err != nil {
-			return nil, false, err
-		}
-		return func(d *search.DocumentMatch) error {
-			if d != nil {
-				fn(d)
-			}
-			return next(d)
-		}, loadID, nil
-	}
-	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
-}
-
-// withDocValuesHook is withHitHook for searches that do not sort by the
-// fields they need (a histogram or timeline without a page): for each hit
-// it passes the hit's doc values of fields to visit, then calls hit. Reading
-// the doc values directly saves Bleve's sort-value strings (pprof: a sixth
-// of a histogram's time).
-func withDocValuesHook(ctx context.Context, fields []string, visit func(field string, term []byte), hit func()) context.Context {
-	makeHandler := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
-		if err != nil {
-			return nil, false, err
-		}
-		dvr, err := sctx.IndexReader.DocValueReader(fields)
-		if err != nil {
-			return nil, false, fmt.Errorf("index: doc values of %v: %w", fields, err)
-		}
-		return func(d *search.DocumentMatch) error {
-			if d != nil {
-				if err := dvr.VisitDocValues(d.IndexInternalID, visit); err != nil {
-					return err
-				}
-				hit()
-			}
-			return next(d)
-		}, loadID, nil
-	}
-	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(makeHandler))
+	return hook, result
 }
 
 // dense holds one T per bucket number, in a slice that spans the numbers

@@ -26,7 +26,7 @@ import (
 
 // mappingVersion changes whenever the mapping or what Apply writes changes.
 // Open rebuilds an index written with another version (see Open).
-const mappingVersion = 7
+const mappingVersion = 8
 
 // Field names in the Bleve index.
 const (
@@ -56,6 +56,9 @@ const (
 	// fTimeline is "source\x1flabel\x1fscore" (score to two decimals): all
 	// a timeline needs besides the creation time, in one doc value per post.
 	fTimeline = "tl"
+	// fFacets holds every facet value of a post, code byte + value (see
+	// facets.go), with doc values: the one field facets are counted from.
+	fFacets = "fv"
 )
 
 const neutralAnalyzer = "aftershock_neutral"
@@ -101,13 +104,13 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = false
 		return f
 	}
-	kw := func(docValues bool) *mapping.FieldMapping {
+	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
-		f.DocValues = docValues
+		f.DocValues = false // facets read fFacets
 		f.SkipFreqNorm = true
 		return f
 	}
@@ -117,18 +120,19 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fText, text(neutralAnalyzer, true))
 	dm.AddFieldMappingsAt(fTextEN, text(en.AnalyzerName, false))
 	dm.AddFieldMappingsAt(fTextDE, text(de.AnalyzerName, false))
-	dm.AddFieldMappingsAt(fSource, kw(true))
-	dm.AddFieldMappingsAt(fLang, kw(true))
-	dm.AddFieldMappingsAt(fAuthor, kw(true))
-	dm.AddFieldMappingsAt(fHashtag, kw(true))
-	dm.AddFieldMappingsAt(fMention, kw(false))
-	dm.AddFieldMappingsAt(fDomain, kw(true))
-	dm.AddFieldMappingsAt(fDomainAny, kw(false))
-	dm.AddFieldMappingsAt(fHas, kw(false))
+	dm.AddFieldMappingsAt(fSource, kw())
+	dm.AddFieldMappingsAt(fLang, kw())
+	dm.AddFieldMappingsAt(fAuthor, kw())
+	dm.AddFieldMappingsAt(fHashtag, kw())
+	dm.AddFieldMappingsAt(fMention, kw())
+	dm.AddFieldMappingsAt(fDomain, kw())
+	dm.AddFieldMappingsAt(fDomainAny, kw())
+	dm.AddFieldMappingsAt(fHas, kw())
 	tlm := bleve.NewKeywordFieldMapping()
 	tlm.Index, tlm.Store, tlm.IncludeInAll, tlm.DocValues = true, false, false, true
 	dm.AddFieldMappingsAt(fTimeline, tlm)
-	dm.AddFieldMappingsAt(fSentiment, kw(true))
+	dm.AddFieldMappingsAt(fFacets, tlm)
+	dm.AddFieldMappingsAt(fSentiment, kw())
 	score := bleve.NewNumericFieldMapping()
 	score.Store, score.IncludeInAll, score.DocValues = false, false, true
 	dm.AddFieldMappingsAt(fSentimentScore, score)

@@ -140,20 +140,6 @@ type Bucket struct {
 	Count uint64
 }
 
-// facetFields lists the facets Search computes, with how many values each
-// returns.
-var facetFields = []struct {
-	name, field string
-	top         int
-}{
-	{"source", fSource, 50},
-	{"lang", fLang, 50},
-	{"author", fAuthor, 10},
-	{"hashtag", fHashtag, 10},
-	{"domain", fDomain, 10},
-	{"sentiment", fSentiment, 5},
-}
-
 // Search runs q. A malformed q.Text yields a *SyntaxError.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	start := time.Now()
@@ -185,7 +171,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	order := sortOrder(q.Sort, q.Histogram > 0)
 	if size == 0 {
 		// Counts only: sort by nothing Bleve must look up per hit (a
-		// histogram reads the creation times itself: withDocValuesHook).
+		// histogram reads the creation times itself: hooks.go).
 		order = search.SortOrder{&search.SortScore{Desc: true}}
 	}
 	req := bleve.NewSearchRequestOptions(top, size+1, 0, false)
@@ -213,15 +199,23 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 			return res, nil
 		}
 	}
-	if q.Facets {
-		for _, f := range facetFields {
-			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.top))
-		}
-	}
-
-	var histogram func() ([]Bucket, error)
+	var (
+		hooks     []hitHook
+		histogram func() ([]Bucket, error)
+		facets    func() map[string][]FacetCount
+	)
 	if q.Histogram > 0 {
-		ctx, histogram = newHistogram(ctx, q.Histogram, createdIndex(order), q.From, q.To)
+		var h hitHook
+		h, histogram = newHistogram(q.Histogram, createdIndex(order), q.From, q.To)
+		hooks = append(hooks, h)
+	}
+	if q.Facets {
+		var h hitHook
+		h, facets = newFacets()
+		hooks = append(hooks, h)
+	}
+	if len(hooks) > 0 {
+		ctx = withHooks(ctx, hooks...)
 	}
 	res, err := ix.search(ctx, req)
 	if err != nil {
@@ -229,17 +223,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	out := &Results{Total: res.Total}
 	out.Hits, out.Next = page(q.Sort, res.Hits, size, order)
-	if q.Facets {
-		out.Facets = make(map[string][]FacetCount, len(facetFields))
-		for _, f := range facetFields {
-			counts := []FacetCount{}
-			if fr := res.Facets[f.name]; fr != nil {
-				for _, t := range fr.Terms.Terms() {
-					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-				}
-			}
-			out.Facets[f.name] = counts
-		}
+	if facets != nil {
+		out.Facets = facets()
 	}
 	if histogram != nil {
 		if out.Histogram, err = histogram(); err != nil {

@@ -138,7 +138,7 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 			tb.ScoreSum += x
 		}
 	}
-	ctx = withDocValuesHook(ctx, []string{fTime, fTimeline}, visit, add)
+	ctx = withHooks(ctx, hitHook{fields: []string{fTime, fTimeline}, visit: visit, hit: func(*search.DocumentMatch) { add() }})
 	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: timeline: %w", err)
