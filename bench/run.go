@@ -93,9 +93,10 @@ func isExporter(s Searcher) bool  { _, ok := s.(Exporter); return ok }
 // TimelineName is the name of the event timeline measurement.
 const TimelineName = "event timeline, 5-min buckets, all posts"
 
-// suite returns the timed calls: the ten queries, the histogram, the facets
-// and the deep page (prepared outside the timing).
-func suite(c Corpus) []job {
+// suite returns the timed calls: the ten queries, the histogram, the facets,
+// the timeline, the exports when asked for, and the deep page (prepared
+// outside the timing).
+func suite(c Corpus, exports bool) []job {
 	var jobs []job
 	for _, q := range Queries(c.Start, c.Span) {
 		jobs = append(jobs, job{name: q.Name, run: func(ctx context.Context, s Searcher) (int, error) {
@@ -125,6 +126,9 @@ func suite(c Corpus) []job {
 		return s.(EventTimeliner).EventTimeline(ctx, c.Start, c.Start.Add(c.Span), 5*time.Minute)
 	}})
 	for _, f := range []string{"csv", "jsonl"} {
+		if !exports {
+			break
+		}
 		var peak uint64
 		jobs = append(jobs, job{name: "export all posts, " + f, only: isExporter,
 			run: func(ctx context.Context, s Searcher) (int, error) {
@@ -139,10 +143,11 @@ func suite(c Corpus) []job {
 
 // RunQueries times the query suite on every searcher, reps times, the
 // engines taking turns on each query so that none runs on a cache the
-// others warmed for it.
-func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c Corpus, reps int) ([]QueryMeasure, error) {
+// others warmed for it. Exports of the whole archive are timed only when
+// exports is set.
+func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c Corpus, reps int, exports bool) ([]QueryMeasure, error) {
 	var out []QueryMeasure
-	jobs := suite(c)
+	jobs := suite(c, exports)
 	dq, page := DeepPageQuery()
 	prepared := make([]any, len(searchers))
 	for i, s := range searchers {
@@ -201,13 +206,13 @@ type OpenMeasure struct {
 
 // OpenAndQuery opens e's archive in dir, runs the suite once and reports the
 // process's peak RSS. Run it in a process of its own.
-func OpenAndQuery(ctx context.Context, e Engine, dir string, c Corpus) (OpenMeasure, error) {
+func OpenAndQuery(ctx context.Context, e Engine, dir string, c Corpus, exports bool) (OpenMeasure, error) {
 	s, err := e.Open(ctx, dir)
 	if err != nil {
 		return OpenMeasure{}, err
 	}
 	defer s.Close()
-	if _, err := RunQueries(ctx, []string{e.Name()}, []Searcher{s}, c, 1); err != nil {
+	if _, err := RunQueries(ctx, []string{e.Name()}, []Searcher{s}, c, 1, exports); err != nil {
 		return OpenMeasure{}, err
 	}
 	return OpenMeasure{Engine: e.Name(), PeakRSS: peakRSS()}, nil

@@ -32,6 +32,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	child := fs.String("child", "", "(internal) build, query or open in this process and print the result as JSON")
 	dirs := fs.String("dirs", "", "(internal) the archives of -child, one per engine")
 	cpuprofile := fs.String("cpuprofile", "", "with -child: write a CPU profile to this file")
+	exports := fs.Bool("exports", true, "time the exports of the whole archive too (at 10M posts each repetition takes minutes)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			}
 			defer pprof.StopCPUProfile()
 		}
-		return benchChild(ctx, e, *child, engines, splitList(*dirs), bench.NewCorpus(seed, ns[0]), *reps)
+		return benchChild(ctx, e, *child, engines, splitList(*dirs), bench.NewCorpus(seed, ns[0]), *reps, *exports)
 	}
 
 	// The children run a private copy of this binary, so that rebuilding
@@ -106,13 +107,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 				r.Builds = append(r.Builds, m)
 			}
 			var qs []bench.QueryMeasure
-			if err := call(&qs, "-n", strconv.Itoa(n), "-child", "query", "-engines", *engineList, "-dirs", strings.Join(dirs, ","), "-reps", strconv.Itoa(*reps)); err != nil {
+			if err := call(&qs, "-n", strconv.Itoa(n), "-child", "query", "-engines", *engineList, "-dirs", strings.Join(dirs, ","), "-reps", strconv.Itoa(*reps), "-exports="+strconv.FormatBool(*exports)); err != nil {
 				return err
 			}
 			r.AddQueries(qs)
 			for i := range engines {
 				var o bench.OpenMeasure
-				if err := call(&o, "-n", strconv.Itoa(n), "-child", "open", "-engines", engines[i], "-dirs", dirs[i]); err != nil {
+				if err := call(&o, "-n", strconv.Itoa(n), "-child", "open", "-engines", engines[i], "-dirs", dirs[i], "-exports="+strconv.FormatBool(*exports)); err != nil {
 					return err
 				}
 				r.Opens = append(r.Opens, o)
@@ -130,7 +131,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		report = append(report, r)
 	}
-	fmt.Fprintf(e.stdout, "aftershock bench -n %s -runs %d -reps %d -engines %s\n", *sizes, *runs, *reps, *engineList)
+	noExports := ""
+	if !*exports {
+		noExports = " -exports=false"
+	}
+	fmt.Fprintf(e.stdout, "aftershock bench -n %s -runs %d -reps %d -engines %s%s\n", *sizes, *runs, *reps, *engineList, noExports)
 	bench.Print(e.stdout, engines, report)
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(report, "", " ")
@@ -141,7 +146,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 
 // benchChild does one part of a benchmark in this process and prints its
 // measurement as JSON.
-func benchChild(ctx context.Context, e *env, what string, engines, dirs []string, c bench.Corpus, reps int) error {
+func benchChild(ctx context.Context, e *env, what string, engines, dirs []string, c bench.Corpus, reps int, exports bool) error {
 	if len(dirs) != len(engines) {
 		return fmt.Errorf("%w: -dirs needs one folder per engine", errUsage)
 	}
@@ -155,7 +160,7 @@ func benchChild(ctx context.Context, e *env, what string, engines, dirs []string
 		if what == "build" {
 			out, err = bench.Build(ctx, eng, dirs[0], c)
 		} else {
-			out, err = bench.OpenAndQuery(ctx, eng, dirs[0], c)
+			out, err = bench.OpenAndQuery(ctx, eng, dirs[0], c, exports)
 		}
 		if err != nil {
 			return err
@@ -174,7 +179,7 @@ func benchChild(ctx context.Context, e *env, what string, engines, dirs []string
 			defer s.Close()
 			searchers = append(searchers, s)
 		}
-		ms, err := bench.RunQueries(ctx, engines, searchers, c, reps)
+		ms, err := bench.RunQueries(ctx, engines, searchers, c, reps, exports)
 		if err != nil {
 			return err
 		}
