@@ -64,6 +64,10 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Archive, error) {
 		a.IndexErr = fmt.Errorf("%w: %v", ErrIndexDamaged, err)
 	default:
 		a.Index = ix
+		if v := ix.RebuiltFrom(); v != "" && log != nil {
+			log.Warn("the search index was written by another version of aftershock; it is rebuilt from the archive (about three minutes per million posts on two cores; searches find less until then)",
+				"index_layout", v, "now", index.MappingVersion)
+		}
 	}
 	return a, nil
 }

@@ -56,6 +56,9 @@ type Index struct {
 	// (window.go); spanMu guards it.
 	spanMu sync.Mutex
 	span   span
+	// rebuiltFrom is the mapping version of the index Open threw away, ""
+	// when it threw none away.
+	rebuiltFrom string
 }
 
 // Open opens the index in dir, creating it if dir is missing or empty. If
@@ -75,7 +78,9 @@ func Open(dir string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: open %s: %w", dir, err)
 	}
+	var rebuiltFrom string
 	if string(v) != strconv.Itoa(mappingVersion) {
+		rebuiltFrom = string(v)
 		if err := b.Close(); err != nil {
 			return nil, fmt.Errorf("index: open %s: %w", dir, err)
 		}
@@ -86,8 +91,19 @@ func Open(dir string) (*Index, error) {
 			return nil, err
 		}
 	}
-	return newIndex(b, dir)
+	ix, err := newIndex(b, dir)
+	if err != nil {
+		return nil, err
+	}
+	ix.rebuiltFrom = rebuiltFrom
+	return ix, nil
 }
+
+// RebuiltFrom returns the layout (mapping version) of an index that Open
+// found written by another version of the program and emptied, to be fed
+// again from the store; "" when Open kept the index it found or made a new
+// one.
+func (ix *Index) RebuiltFrom() string { return ix.rebuiltFrom }
 
 // OpenMem returns an empty index held in memory, for tests.
 func OpenMem() (*Index, error) {

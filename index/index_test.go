@@ -703,6 +703,9 @@ func TestMappingChangeRebuilds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if v := ix.RebuiltFrom(); v != "" {
+		t.Errorf("a new index: RebuiltFrom %q", v)
+	}
 	apply(t, ix, doc("t:1", "en", "one", t0))
 	if err := ix.b.SetInternal(keyVersion, []byte("0")); err != nil {
 		t.Fatal(err)
@@ -718,6 +721,9 @@ func TestMappingChangeRebuilds(t *testing.T) {
 	}
 	if seq, _ := ix.LastSeq(); seq != 0 {
 		t.Errorf("LastSeq %d after mapping change, want 0", seq)
+	}
+	if v := ix.RebuiltFrom(); v != "0" {
+		t.Errorf("RebuiltFrom %q, want the old version 0", v)
 	}
 }
 

@@ -28,6 +28,9 @@ import (
 // Open rebuilds an index written with another version (see Open).
 const mappingVersion = 8
 
+// MappingVersion is the layout version of the indexes this program writes.
+const MappingVersion = mappingVersion
+
 // Field names in the Bleve index.
 const (
 	fText      = "text"       // every post: neutral analyser (exact tokens, phrases, prefixes)
