@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -183,4 +184,34 @@ func TestDense(t *testing.T) {
 	if r.lo != 5 || len(r.vals) != 5 || r.get(9) != 1 {
 		t.Errorf("reserved: lo %d, %d values", r.lo, len(r.vals))
 	}
+}
+
+func TestParseCents(t *testing.T) {
+	for in, want := range map[string]int64{"0.00": 0, "-0.53": -53, "1.00": 100, "-1.00": -100, "0.07": 7, "12.34": 1234} {
+		if got, ok := parseCents([]byte(in)); !ok || got != want {
+			t.Errorf("%q: %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "-", ".53", "0.5", "0.530", "1e2", "0,53", "--0.53", "0.-5", "+0.53", "0x.10"} {
+		if got, ok := parseCents([]byte(in)); ok {
+			t.Errorf("%q accepted as %d", in, got)
+		}
+	}
+}
+
+// parseCents agrees with strconv.ParseFloat on everything it accepts.
+func FuzzParseCents(f *testing.F) {
+	for _, s := range []string{"0.00", "-0.53", "1.00", "0.5", "", "-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, ok := parseCents([]byte(s))
+		if !ok {
+			return
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.Abs(x*100-float64(c)) > 1e-6*math.Max(1, math.Abs(x*100)) {
+			t.Fatalf("%q: %d hundredths, ParseFloat %v, %v", s, c, x, err)
+		}
+	})
 }
