@@ -88,20 +88,9 @@ func newHistogram(width time.Duration, createdAt int, from, to time.Time) (hitHo
 		if tooMany {
 			return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
 		}
-		// The span: From..To when given, else the first..last hit.
-		lo, hi, seen := counts.first, counts.last, counts.hits
-		if !from.IsZero() {
-			lo = b.index(from.UnixNano())
-		} else if !seen {
-			return []Bucket{}, nil
-		}
-		if !to.IsZero() {
-			hi = b.index(to.UnixNano() - 1)
-		} else if !seen {
-			return []Bucket{}, nil
-		}
-		if hi-lo+1 > MaxBuckets {
-			return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, hi-lo+1, width, MaxBuckets)
+		lo, hi, ok, err := counts.span(b, from, to)
+		if !ok || err != nil {
+			return []Bucket{}, err
 		}
 		out := make([]Bucket, 0, max(hi-lo+1, 0))
 		for k := lo; k <= hi; k++ {
@@ -153,6 +142,27 @@ func (d *dense[T]) at(k int64) *T {
 		d.vals = append(d.vals, make([]T, k-d.lo+1-n)...)
 	}
 	return &d.vals[k-d.lo]
+}
+
+// span returns the bucket numbers a result covers: those of from..to where
+// given, else of the first..last hit; ok is false when there is nothing to
+// return (no hit and an open bound). It fails when the span is wider than
+// MaxBuckets.
+func (d *dense[T]) span(b buckets, from, to time.Time) (lo, hi int64, ok bool, err error) {
+	lo, hi = d.first, d.last
+	if !from.IsZero() {
+		lo = b.index(from.UnixNano())
+	}
+	if !to.IsZero() {
+		hi = b.index(to.UnixNano() - 1)
+	}
+	if !d.hits && (from.IsZero() || to.IsZero()) {
+		return 0, 0, false, nil
+	}
+	if hi-lo+1 > MaxBuckets {
+		return 0, 0, false, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, hi-lo+1, b.width, MaxBuckets)
+	}
+	return lo, hi, true, nil
 }
 
 // get returns bucket k's value, the zero value outside the span.

@@ -249,7 +249,7 @@ func page(s Sort, hits search.DocumentMatchCollection, size int, order search.So
 			hit.Score = h.Score
 		}
 		for j, o := range order {
-			if sf, ok := o.(*search.SortField); ok && sf.Field == fTime && j < len(h.Sort) {
+			if isTimeSort(o) && j < len(h.Sort) {
 				hit.Created, _ = termTime(h.Sort[j])
 			}
 		}

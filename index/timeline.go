@@ -153,21 +153,15 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 	if tooMany {
 		return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
 	}
-	lo, hi := acc.first, acc.last
-	if !q.From.IsZero() {
-		lo = b.index(q.From.UnixNano())
-	}
-	if !q.To.IsZero() {
-		hi = b.index(q.To.UnixNano() - 1)
+	lo, hi, ok, err := acc.span(b, q.From, q.To)
+	if err != nil {
+		return nil, err
 	}
 	out := &Timeline{Width: width, Total: res.Total}
-	if !acc.hits && (q.From.IsZero() || q.To.IsZero()) {
+	if !ok {
 		out.Buckets = []TimelineBucket{}
 		out.Took = time.Since(start)
 		return out, nil
-	}
-	if hi-lo+1 > MaxBuckets {
-		return nil, fmt.Errorf("%w: %d buckets of %v (at most %d)", ErrTooManyBuckets, hi-lo+1, width, MaxBuckets)
 	}
 	out.Buckets = make([]TimelineBucket, 0, max(hi-lo+1, 0))
 	for k := lo; k <= hi; k++ {
