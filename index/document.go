@@ -40,11 +40,12 @@ const (
 	optText    = bindex.IndexField | bindex.IncludeTermVectors // positions, for phrases
 	optStem    = bindex.IndexField
 	optKeyword = bindex.IndexField | bindex.SkipFreqNorm
-	// One uncompressed doc-values chunk per document, as Bleve's geo fields
-	// have. Both flags: zapx's merge reads SkipDVCompression as one document
-	// per chunk, so the flag alone loses creation times when segments merge
+	// The fields read per hit (t, tl, fv): one uncompressed doc-values
+	// chunk per document, as Bleve's geo fields have. Both flags: zapx's
+	// merge reads SkipDVCompression as one document per chunk, so the flag
+	// alone loses creation times when segments merge
 	// (TestCreatedSurvivesMerges).
-	optCreated = bindex.IndexField | bindex.DocValues | bindex.SkipDVCompression | bindex.SkipDVChunking
+	optDocValue = bindex.IndexField | bindex.DocValues | bindex.SkipDVCompression | bindex.SkipDVChunking
 )
 
 // document returns the Bleve document of f.
@@ -86,7 +87,7 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 		keyword(fHas, "media", optKeyword, nil)
 	}
 	if ft := facetTerms(f); len(ft) > 0 {
-		d.AddField(document.NewTextFieldCustom(fFacets, nil, ft, optCreated|bindex.SkipFreqNorm, facetAnalyzer{}))
+		d.AddField(document.NewTextFieldCustom(fFacets, nil, ft, optDocValue|bindex.SkipFreqNorm, facetAnalyzer{}))
 	}
 	d.AddField(document.NewBooleanFieldWithIndexingOptions(fDeleted, nil, f.deleted, bindex.IndexField))
 	if f.sentiment != "" {
@@ -102,14 +103,14 @@ func (b *docBuilder) document(f *fields, sig string) (*document.Document, error)
 	if f.sentiment != "" {
 		tl += strconv.FormatFloat(f.score, 'f', 2, 64)
 	}
-	d.AddField(document.NewTextFieldCustom(fTimeline, nil, []byte(tl), optCreated|bindex.SkipFreqNorm, b.kw))
+	d.AddField(document.NewTextFieldCustom(fTimeline, nil, []byte(tl), optDocValue|bindex.SkipFreqNorm, b.kw))
 	created, err := document.NewDateTimeFieldWithIndexingOptions(fCreated, nil, f.created, time.RFC3339, bindex.IndexField)
 	if err != nil {
 		return nil, err
 	}
 	d.AddField(created)
 	if !f.created.IsZero() {
-		d.AddField(document.NewTextFieldCustom(fTime, nil, []byte(timeTerm(f.created)), optCreated|bindex.SkipFreqNorm, nil))
+		d.AddField(document.NewTextFieldCustom(fTime, nil, []byte(timeTerm(f.created)), optDocValue|bindex.SkipFreqNorm, nil))
 	}
 	d.AddField(document.NewTextFieldCustom(fSig, nil, []byte(sig), bindex.StoreField, b.kw))
 	return d, nil
