@@ -57,31 +57,36 @@ func bucketCount(from, last time.Time, width time.Duration) int64 {
 func newHistogram(width time.Duration, createdAt int, from, to time.Time) (hitHook, func() ([]Bucket, error)) {
 	b := newBuckets(width)
 	var counts dense[uint64]
-	if !from.IsZero() && !to.IsZero() {
-		counts.reserve(b.index(from.UnixNano()), b.index(to.UnixNano()-1))
-	}
+	counts.reserve(b, from, to)
 	tooMany := false
 	add := func(ns int64) {
+		if tooMany {
+			return
+		}
 		if c := counts.at(b.index(ns)); c != nil {
 			*c++
 		} else {
 			tooMany = true
 		}
 	}
-	hook := hitHook{fields: []string{fTime}, visit: func(_ string, term []byte) {
-		if ns, err := numeric.PrefixCoded(term).Int64(); err == nil && !tooMany { // else no creation time
-			add(ns)
-		}
-	}}
+	// Hits without a creation time are not counted.
+	var hook hitHook
 	if createdAt >= 0 {
-		hook = hitHook{hit: func(d *search.DocumentMatch) {
-			if tooMany || createdAt >= len(d.Sort) {
+		hook.hit = func(d *search.DocumentMatch) {
+			if createdAt >= len(d.Sort) {
 				return
 			}
-			if ns, err := numeric.PrefixCoded(d.Sort[createdAt]).Int64(); err == nil { // else no creation time
+			if ns, err := numeric.PrefixCoded(d.Sort[createdAt]).Int64(); err == nil {
 				add(ns)
 			}
-		}}
+		}
+	} else {
+		hook.fields = []string{fTime}
+		hook.visit = func(_ string, term []byte) {
+			if ns, err := numeric.PrefixCoded(term).Int64(); err == nil {
+				add(ns)
+			}
+		}
 	}
 
 	result := func() ([]Bucket, error) {
@@ -89,8 +94,11 @@ func newHistogram(width time.Duration, createdAt int, from, to time.Time) (hitHo
 			return nil, fmt.Errorf("%w: more than %d buckets of %v", ErrTooManyBuckets, MaxBuckets, width)
 		}
 		lo, hi, ok, err := counts.span(b, from, to)
-		if !ok || err != nil {
-			return []Bucket{}, err
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return []Bucket{}, nil
 		}
 		out := make([]Bucket, 0, max(hi-lo+1, 0))
 		for k := lo; k <= hi; k++ {
@@ -110,8 +118,13 @@ type dense[T any] struct {
 	hits        bool  // whether at was called
 }
 
-// reserve makes the slice span lo..hi (at most MaxBuckets) up front.
-func (d *dense[T]) reserve(lo, hi int64) {
+// reserve makes the slice span the buckets of from..to up front when both
+// are given (and at most MaxBuckets apart), as span will return them.
+func (d *dense[T]) reserve(b buckets, from, to time.Time) {
+	if from.IsZero() || to.IsZero() {
+		return
+	}
+	lo, hi := b.index(from.UnixNano()), b.index(to.UnixNano()-1)
 	if len(d.vals) == 0 && hi >= lo && hi-lo < MaxBuckets {
 		d.lo, d.vals = lo, make([]T, hi-lo+1)
 	}

@@ -76,9 +76,7 @@ func (ix *Index) Timeline(ctx context.Context, q Query, width time.Duration) (*T
 
 	b := newBuckets(width)
 	var acc dense[timelineAcc]
-	if !q.From.IsZero() && !q.To.IsZero() {
-		acc.reserve(b.index(q.From.UnixNano()), b.index(q.To.UnixNano()-1))
-	}
+	acc.reserve(b, q.From, q.To)
 	tooMany := false
 	var sources []string // the source names seen; a bucket counts by their index
 	sourceIndex := func(src []byte) int {

@@ -179,7 +179,12 @@ func TestDense(t *testing.T) {
 		t.Error("a span of MaxBuckets+1 accepted")
 	}
 	var r dense[int]
-	r.reserve(5, 9)
+	b := newBuckets(time.Minute)
+	r.reserve(b, b.start(5), b.start(10)) // buckets 5..9
+	var open dense[int]
+	if open.reserve(b, b.start(20), time.Time{}); len(open.vals) != 0 {
+		t.Errorf("an open bound reserved %d buckets", len(open.vals))
+	}
 	*r.at(9)++
 	if r.lo != 5 || len(r.vals) != 5 || r.get(9) != 1 {
 		t.Errorf("reserved: lo %d, %d values", r.lo, len(r.vals))
