@@ -13,6 +13,16 @@ import (
 // field through Bleve's facet builders, which pprof showed reading six
 // compressed chunks and making a string per value and hit.
 
+// The codes of the facets in fFacets.
+const (
+	codeSource    = 's'
+	codeLang      = 'l'
+	codeAuthor    = 'a'
+	codeHashtag   = 'h'
+	codeDomain    = 'd'
+	codeSentiment = 'e'
+)
+
 // facetFields lists the facets Search computes: their names in Results,
 // their codes in fFacets, and how many values each returns.
 var facetFields = []struct {
@@ -20,12 +30,12 @@ var facetFields = []struct {
 	code byte
 	top  int
 }{
-	{"source", 's', 50},
-	{"lang", 'l', 50},
-	{"author", 'a', 10},
-	{"hashtag", 'h', 10},
-	{"domain", 'd', 10},
-	{"sentiment", 'e', 5},
+	{"source", codeSource, 50},
+	{"lang", codeLang, 50},
+	{"author", codeAuthor, 10},
+	{"hashtag", codeHashtag, 10},
+	{"domain", codeDomain, 10},
+	{"sentiment", codeSentiment, 5},
 }
 
 // facetTerms is the fFacets value of a post: its facet terms separated by
@@ -41,16 +51,16 @@ func facetTerms(f *fields) []byte {
 		}
 		b = append(append(b, code), v...)
 	}
-	add('s', f.source)
-	add('l', f.lang)
-	add('a', f.author)
+	add(codeSource, f.source)
+	add(codeLang, f.lang)
+	add(codeAuthor, f.author)
 	for _, h := range f.hashtags {
-		add('h', h)
+		add(codeHashtag, h)
 	}
 	for _, d := range f.domains {
-		add('d', d)
+		add(codeDomain, d)
 	}
-	add('e', f.sentiment)
+	add(codeSentiment, f.sentiment)
 	return b
 }
 
