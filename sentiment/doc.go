@@ -39,9 +39,10 @@
 // "please", party and event names) only when the enCommonWords rule is on;
 // it is off in the shipped model: cross-validation preferred it by a hair,
 // but its word list may have been written after reading validation errors,
-// so it is left out to keep the reported figures honest. A rule that makes
-// capitalised words inside names count little exists in the code but is off:
-// cross-validation did not show it to help.
+// so it is left out to keep the reported figures honest. A lexicon word
+// that is capitalised inside a run of capitalised words (a name: "Super
+// Eagles", "Good Morning America") weighs 0.3 in English; cross-validation
+// kept that rule (below).
 //
 // The learned layer is a multinomial logistic regression per language over
 // 20 dense features of the rule layer (compound, positive and negative
@@ -52,9 +53,8 @@
 // scope), emoji, three-digit numbers and word bigrams within a clause; the
 // German model only the words of its lexicon, negators and emoji. Both
 // choices were made by cross-validation (below). The English sparse weights
-// are learned from review and editorial snippets, which cross-validation
-// within those sources cannot test on posts; the TweetEval figure below
-// shows they do not carry over well.
+// are learned from review and editorial snippets and from English posts
+// written for this project (below).
 //
 // Decision rule (both models): Label is the class of highest probability
 // (training weighs classes equally, a uniform prior), Confidence is that
@@ -72,45 +72,62 @@
 //
 //   - English: VADER's movie-review snippets (weight 0.5) and NYT editorial
 //     snippets (weight 1), mean human rating ≤ -0.5 negative, ≥ 0.5
-//     positive, else neutral, plus the German SB-10k training tweets as
-//     scored by the German rule layer, dense features only (weight 2: the
-//     dense features mean the same in both languages, and tweets teach where
-//     neutral lies in posts).
+//     positive, else neutral; the German SB-10k training tweets as scored
+//     by the German rule layer, dense features only (weight 1: the dense
+//     features mean the same in both languages, and tweets teach where
+//     neutral lies in posts); and the 7,200 English posts of
+//     testdata/posts_en (weight 2), labelled negative, neutral or positive.
+//     No English post set with labels exists in the shared data, so these
+//     were written for this project: by language-model helper sessions,
+//     600 per topic and style (technology, companies, entertainment,
+//     sports, news, everyday life; short replies, long opinions, plans,
+//     the fediverse, outages and recoveries, fandoms), told to invent every
+//     post, to copy or paraphrase no published data set and to read no file
+//     on the machine. One labelling rule was applied afterwards to all of
+//     them: a question whether a service is down, from someone it fails for
+//     ("Is Figma down? Files won't open"), is a trouble report and negative,
+//     as TestOutageVocabulary has it (23 posts had been labelled neutral).
+//     Written by one kind of writer, they are easier than real posts:
+//     held-out macro-F1 0.864 in cross-validation against 0.533 on TweetEval.
 //   - German: the 1,839 SB-10k training tweets.
 //
 // Selection of settings: every setting was chosen by 5-fold cross-validation
 // on the training sets only (`go test ./sentiment -run TestSelect -train
 // -select`); the validation sets were read only for the final report. The
 // criterion is the mean held-out macro-F1 over the training sources (English:
-// movie, NYT and SB-10k training tweets, weighing the same; German: SB-10k
-// training tweets). Stage 1 chose the hashed features (all, lexicon words,
-// none) and, for English, the source weights (movie 0.25/0.5/1, tweets
-// 0/0.5/1/2) and the two optional English rules; stage 2 the optimiser
-// (epochs 4/8/16, step 0.05/0.1/0.2, L2 1e-4/1e-3/1e-2 on hashed and
-// 1e-6/1e-3 on dense weights); stage 3 keeps an optional English rule only
-// if it beats leaving it out by more than one standard error of the paired
-// fold differences (names: +0.0009 ± 0.0010, off; common words: +0.0008 ±
-// 0.0006, switched off by hand, see above). Chosen: English all features, 16 epochs, step 0.05, L2 1e-4
-// and 1e-6 (CV criterion 0.594: movie 0.552, NYT 0.575, tweets 0.654);
+// movie, NYT, SB-10k training tweets and the written posts, weighing the
+// same; German: SB-10k training tweets). Stage 1 chose the hashed features
+// (all, lexicon words, none) and, for English, the source weights (movie
+// 0.25/0.5/1, tweets 0/1/2, written posts 0.5/1/2/4) and the name rule
+// (0.3 or off); stage 2 the optimiser (epochs 4/8/16, step 0.05/0.1/0.2,
+// L2 1e-4/1e-3/1e-2 on hashed and 1e-6/1e-3 on dense weights); stage 3
+// keeps the name rule only if it beats leaving it out by more than one
+// standard error of the paired fold differences (+0.0014 ± 0.0009: kept).
+// The common-word rule is not a candidate (see above). Chosen: English all
+// features, 16 epochs, step 0.05, L2 1e-3 and 1e-6 (CV criterion 0.657:
+// movie 0.548, NYT 0.558, tweets 0.660, written posts 0.864);
 // German lexicon words, 8 epochs, step 0.1, L2 1e-2 and 1e-6 (CV macro-F1
 // 0.686). A-priori, not tuned: the ±0.5 neutral band of the English ratings
 // (half a step of VADER's rating scale), 5 folds, the grids themselves.
 //
 // Never trained or tuned on: TweetEval validation, SB-10k validation, VADER's
-// Amazon snippets; these are for evaluation only, measured once after the
-// selection.
+// Amazon snippets; these are for evaluation only, measured after the
+// selection. The English model of version 3 was measured twice: before the
+// labelling rule above (TweetEval 0.537, Amazon r 0.565) and after it.
 //
 // Figures (TestEvaluationFloors asserts floors slightly below them):
 //
-//	set                                   ours    VADER (govader)
-//	TweetEval validation, macro-F1        0.481   0.561
-//	SB-10k validation (German), macro-F1  0.671   0.429
-//	VADER Amazon snippets, Pearson r      0.588   0.590
+//	set                                   ours    VADER (govader)  ours, en@2
+//	TweetEval validation, macro-F1        0.533   0.561            0.481
+//	SB-10k validation (German), macro-F1  0.671   0.429            0.671
+//	VADER Amazon snippets, Pearson r      0.573   0.590            0.588
 //
-// The English model does not beat plain VADER on English posts: the
-// settings that cross-validation on reviews and editorials prefers (their
-// word features) do not carry over to tweets, and no English post set is
-// available for training.
+// The English model does not beat plain VADER on English posts: trained on
+// reviews, editorials and posts written for the project, it over-predicts
+// negative on real tweets (precision 0.35 on TweetEval's negatives, which
+// are 16 % of it, against VADER's 0.46); a set of real labelled English
+// posts to train on is what it lacks. The written posts lifted TweetEval
+// from 0.481 (en@2) to 0.533 and cost 0.015 of Pearson r on Amazon reviews.
 //
 // Speed: about 280,000 posts/s on one core (BenchmarkScore, measured while
 // the machine was busy), no allocation per call; a Scorer holds about 7 MB.
