@@ -92,19 +92,29 @@ func printBuilds(w io.Writer, engines []string, r SizeReport) {
 		}
 		line(w, row.name, cells, meds)
 	}
-	var cells []string
-	var meds []float64
-	for _, e := range engines {
-		var xs []float64
-		for _, o := range r.Opens {
-			if o.Engine == e {
-				xs = append(xs, float64(o.PeakRSS)/(1<<20))
+	for _, row := range []struct {
+		name string
+		get  func(OpenMeasure) int64
+	}{
+		{"RSS archive just opened (MiB)", func(o OpenMeasure) int64 { return o.OpenRSS }},
+		{"peak RSS open+query (MiB)", func(o OpenMeasure) int64 { return o.PeakRSS }},
+		{"  at the end: anonymous (MiB)", func(o OpenMeasure) int64 { return o.EndAnon }},
+		{"  at the end: mapped files (MiB)", func(o OpenMeasure) int64 { return o.EndFile }},
+	} {
+		var cells []string
+		var meds []float64
+		for _, e := range engines {
+			var xs []float64
+			for _, o := range r.Opens {
+				if o.Engine == e {
+					xs = append(xs, float64(row.get(o))/(1<<20))
+				}
 			}
+			meds = append(meds, Median(xs))
+			cells = append(cells, fmt.Sprintf("%s (%s)", num(Median(xs)), num(Percentile(xs, 95))))
 		}
-		meds = append(meds, Median(xs))
-		cells = append(cells, fmt.Sprintf("%s (%s)", num(Median(xs)), num(Percentile(xs, 95))))
+		line(w, row.name, cells, meds)
 	}
-	line(w, "peak RSS open+query (MiB)", cells, meds)
 	fmt.Fprintln(w)
 }
 

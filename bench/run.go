@@ -197,25 +197,33 @@ func RunQueries(ctx context.Context, engines []string, searchers []Searcher, c C
 	return out, nil
 }
 
-// OpenMeasure is the peak memory of a process that opened an engine's
-// archive and ran the query suite once.
+// OpenMeasure is the memory of a process that opened an engine's archive
+// and ran the query suite once: resident right after opening, the peak, and
+// what was resident at the end split into the process's own (anonymous)
+// memory and pages of memory-mapped files, which the kernel can drop and
+// read again when memory is short.
 type OpenMeasure struct {
 	Engine  string `json:"engine"`
+	OpenRSS int64  `json:"open_rss"`
 	PeakRSS int64  `json:"peak_rss"`
+	EndAnon int64  `json:"end_anon"`
+	EndFile int64  `json:"end_file"`
 }
 
 // OpenAndQuery opens e's archive in dir, runs the suite once and reports the
-// process's peak RSS. Run it in a process of its own.
+// process's memory. Run it in a process of its own.
 func OpenAndQuery(ctx context.Context, e Engine, dir string, c Corpus, exports bool) (OpenMeasure, error) {
 	s, err := e.Open(ctx, dir)
 	if err != nil {
 		return OpenMeasure{}, err
 	}
 	defer s.Close()
+	m := OpenMeasure{Engine: e.Name(), OpenRSS: procStatus("VmRSS")}
 	if _, err := RunQueries(ctx, []string{e.Name()}, []Searcher{s}, c, 1, exports); err != nil {
 		return OpenMeasure{}, err
 	}
-	return OpenMeasure{Engine: e.Name(), PeakRSS: peakRSS()}, nil
+	m.PeakRSS, m.EndAnon, m.EndFile = peakRSS(), procStatus("RssAnon"), procStatus("RssFile")
+	return m, nil
 }
 
 func dirSize(dir string, keep func(string) bool) int64 {
@@ -242,14 +250,18 @@ func cpuSeconds() float64 {
 }
 
 // peakRSS reads the process's resident-set high-water mark (Linux).
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatus("VmHWM") }
+
+// procStatus reads one of the memory figures of /proc/self/status (Linux),
+// in bytes; 0 where there is none.
+func procStatus(key string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			return kb << 10
 		}
