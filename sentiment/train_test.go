@@ -451,10 +451,11 @@ func TestTrain(t *testing.T) {
 // TestSelect chooses the settings of trainConfigs (and the English rule
 // options, defaultENRules) by 5-fold cross-validation on the training
 // sources only: the criterion is the mean over the sources of the held-out
-// macro-F1 (English: movie, NYT and the SB-10k training tweets, each
-// weighing the same whatever its size; German: the SB-10k training tweets).
-// Stage 1 chooses the data and features with default optimiser settings,
-// stage 2 the optimiser settings for the stage-1 choice. It prints the
+// macro-F1 (English: movie, NYT, the SB-10k training tweets and the written
+// posts, each weighing the same whatever its size; German: the SB-10k
+// training tweets). Stage 1 chooses the data and features with default
+// optimiser settings, stage 2 the optimiser settings for the stage-1
+// choice, stage 3 (English) the name rule. It prints the
 // results and writes nothing; copy the choice into the code by hand.
 func TestSelect(t *testing.T) {
 	if !*flagTrain || !*flagSelect {
