@@ -78,19 +78,7 @@ func printBuilds(w io.Writer, engines []string, r SizeReport) {
 		{"store+index bytes/post", func(b BuildMeasure) float64 { return float64(b.StoreBytes+b.IndexBytes) / float64(max(b.Posts, 1)) }},
 	}
 	for _, row := range rows {
-		var cells []string
-		var meds []float64
-		for _, e := range engines {
-			var xs []float64
-			for _, b := range r.Builds {
-				if b.Engine == e {
-					xs = append(xs, row.f(b))
-				}
-			}
-			meds = append(meds, Median(xs))
-			cells = append(cells, fmt.Sprintf("%s (%s)", num(Median(xs)), num(Percentile(xs, 95))))
-		}
-		line(w, row.name, cells, meds)
+		statRow(w, row.name, engines, r.Builds, func(b BuildMeasure) string { return b.Engine }, row.f)
 	}
 	for _, row := range []struct {
 		name string
@@ -101,21 +89,28 @@ func printBuilds(w io.Writer, engines []string, r SizeReport) {
 		{"  at the end: anonymous (MiB)", func(o OpenMeasure) int64 { return o.EndAnon }},
 		{"  at the end: mapped files (MiB)", func(o OpenMeasure) int64 { return o.EndFile }},
 	} {
-		var cells []string
-		var meds []float64
-		for _, e := range engines {
-			var xs []float64
-			for _, o := range r.Opens {
-				if o.Engine == e {
-					xs = append(xs, float64(row.get(o))/(1<<20))
-				}
-			}
-			meds = append(meds, Median(xs))
-			cells = append(cells, fmt.Sprintf("%s (%s)", num(Median(xs)), num(Percentile(xs, 95))))
-		}
-		line(w, row.name, cells, meds)
+		statRow(w, row.name, engines, r.Opens, func(o OpenMeasure) string { return o.Engine },
+			func(o OpenMeasure) float64 { return float64(row.get(o)) / (1 << 20) })
 	}
 	fmt.Fprintln(w)
+}
+
+// statRow prints one line of the import table: per engine, the median and
+// p95 of val over that engine's measurements.
+func statRow[M any](w io.Writer, name string, engines []string, ms []M, engine func(M) string, val func(M) float64) {
+	var cells []string
+	var meds []float64
+	for _, e := range engines {
+		var xs []float64
+		for _, m := range ms {
+			if engine(m) == e {
+				xs = append(xs, val(m))
+			}
+		}
+		meds = append(meds, Median(xs))
+		cells = append(cells, fmt.Sprintf("%s (%s)", num(Median(xs)), num(Percentile(xs, 95))))
+	}
+	line(w, name, cells, meds)
 }
 
 func printQueries(w io.Writer, engines []string, r SizeReport) {
