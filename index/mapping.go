@@ -131,10 +131,12 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fDomain, kw())
 	dm.AddFieldMappingsAt(fDomainAny, kw())
 	dm.AddFieldMappingsAt(fHas, kw())
-	tlm := bleve.NewKeywordFieldMapping()
-	tlm.Index, tlm.Store, tlm.IncludeInAll, tlm.DocValues = true, false, false, true
-	dm.AddFieldMappingsAt(fTimeline, tlm)
-	dm.AddFieldMappingsAt(fFacets, tlm)
+	// The fields read per hit from their doc values (tl, fv, t): one
+	// keyword term each, not stored.
+	dv := bleve.NewKeywordFieldMapping()
+	dv.Index, dv.Store, dv.IncludeInAll, dv.DocValues = true, false, false, true
+	dm.AddFieldMappingsAt(fTimeline, dv)
+	dm.AddFieldMappingsAt(fFacets, dv)
 	dm.AddFieldMappingsAt(fSentiment, kw())
 	score := bleve.NewNumericFieldMapping()
 	score.Store, score.IncludeInAll, score.DocValues = false, false, true
@@ -150,9 +152,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	created := bleve.NewDateTimeFieldMapping()
 	created.Store, created.IncludeInAll, created.DocValues = false, false, false
 	dm.AddFieldMappingsAt(fCreated, created)
-	tm := bleve.NewKeywordFieldMapping()
-	tm.Index, tm.Store, tm.IncludeInAll, tm.DocValues = true, false, false, true
-	dm.AddFieldMappingsAt(fTime, tm)
+	dm.AddFieldMappingsAt(fTime, dv)
 
 	sig := bleve.NewTextFieldMapping()
 	sig.Analyzer = keyword.Name

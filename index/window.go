@@ -121,7 +121,7 @@ func (ix *Index) timeSpan(ctx context.Context) (time.Time, time.Time, bool, erro
 		if err != nil {
 			return time.Time{}, time.Time{}, false, fmt.Errorf("index: time span: %w", err)
 		}
-		if len(res.Hits) == 0 || len(res.Hits[0].DecodedSort) == 0 {
+		if len(res.Hits) == 0 || len(res.Hits[0].Sort) == 0 {
 			return time.Time{}, time.Time{}, false, nil // empty, for now
 		}
 		t, ok := termTime(res.Hits[0].Sort[0])
