@@ -125,10 +125,11 @@ func suite(c Corpus, exports bool) []job {
 	jobs = append(jobs, job{name: TimelineName, only: isTimeliner, run: func(ctx context.Context, s Searcher) (int, error) {
 		return s.(EventTimeliner).EventTimeline(ctx, c.Start, c.Start.Add(c.Span), 5*time.Minute)
 	}})
-	for _, f := range []string{"csv", "jsonl"} {
-		if !exports {
-			break
-		}
+	formats := []string{"csv", "jsonl"}
+	if !exports {
+		formats = nil
+	}
+	for _, f := range formats {
 		var peak uint64
 		jobs = append(jobs, job{name: "export all posts, " + f, only: isExporter,
 			run: func(ctx context.Context, s Searcher) (int, error) {
@@ -218,11 +219,12 @@ func OpenAndQuery(ctx context.Context, e Engine, dir string, c Corpus, exports b
 		return OpenMeasure{}, err
 	}
 	defer s.Close()
-	m := OpenMeasure{Engine: e.Name(), OpenRSS: procStatus("VmRSS")}
+	m := OpenMeasure{Engine: e.Name(), OpenRSS: procStatus("VmRSS")[0]}
 	if _, err := RunQueries(ctx, []string{e.Name()}, []Searcher{s}, c, 1, exports); err != nil {
 		return OpenMeasure{}, err
 	}
-	m.PeakRSS, m.EndAnon, m.EndFile = peakRSS(), procStatus("RssAnon"), procStatus("RssFile")
+	end := procStatus("VmHWM", "RssAnon", "RssFile")
+	m.PeakRSS, m.EndAnon, m.EndFile = end[0], end[1], end[2]
 	return m, nil
 }
 
@@ -250,23 +252,26 @@ func cpuSeconds() float64 {
 }
 
 // peakRSS reads the process's resident-set high-water mark (Linux).
-func peakRSS() int64 { return procStatus("VmHWM") }
+func peakRSS() int64 { return procStatus("VmHWM")[0] }
 
-// procStatus reads one of the memory figures of /proc/self/status (Linux),
-// in bytes; 0 where there is none.
-func procStatus(key string) int64 {
+// procStatus reads memory figures of /proc/self/status (Linux) in one read,
+// in bytes, in the order of keys; 0 where there is none.
+func procStatus(keys ...string) []int64 {
+	out := make([]int64, len(keys))
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0
+		return out
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
+		for i, key := range keys {
+			if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
+				out[i], _ = strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+				out[i] <<= 10
+			}
 		}
 	}
-	return 0
+	return out
 }
 
 // Percentile returns the p-th percentile (0–100, nearest rank) of xs.
