@@ -288,7 +288,7 @@ func startsArray(dec *json.Decoder) bool {
 // of r with JSONValues and hands each to decode, which yields that record's
 // items and returns false when the consumer stopped. A record that could not
 // be read becomes an Err item, its message prefixed with format.
-func DecodeRecords(r io.Reader, format string, decode func(line int, data []byte, yield func(Item) bool) bool) iter.Seq[Item] {
+func DecodeRecords(r io.Reader, format string, decode RecordFunc) iter.Seq[Item] {
 	return func(yield func(Item) bool) {
 		for rec := range JSONValues(r) {
 			if rec.Err != nil {
