@@ -36,11 +36,33 @@ func (tl *Timeline) gapsIn(start time.Time) []string {
 	return out
 }
 
+// Clock writes t in loc as a timeline's texts give a time after the one they
+// start with (ref): "15:04" when t falls on the same day as ref in loc,
+// "01-02 15:04" on another day of the same year, "2006-01-02 15:04" in
+// another year. A nil loc is UTC.
+func Clock(t, ref time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t, ref = t.In(loc), ref.In(loc)
+	ty, tm, td := t.Date()
+	ry, rm, rd := ref.Date()
+	switch {
+	case ty != ry:
+		return t.Format("2006-01-02 15:04")
+	case tm != rm || td != rd:
+		return t.Format("01-02 15:04")
+	}
+	return t.Format("15:04")
+}
+
 // WriteCSV writes one row per bucket, ready for Datawrapper or Flourish:
 // the bucket's start in UTC and in the event's zone, the post count in
 // total and per source, the counts per sentiment label and the mean score,
 // whether the bucket lies in a spike, the status updates made during it,
-// and the ids of its top posts when they were asked for.
+// and the ids of its top posts when they were asked for. Every time is
+// full RFC 3339: the UTC column ends in Z, the local column and the status
+// updates carry the zone's offset.
 func (tl *Timeline) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	zone := "UTC"
@@ -62,7 +84,7 @@ func (tl *Timeline) WriteCSV(w io.Writer) error {
 	for _, b := range tl.Buckets {
 		row := []string{
 			b.Start.UTC().Format("2006-01-02T15:04:05Z"),
-			b.Start.In(loc).Format("2006-01-02 15:04 MST"),
+			b.Start.In(loc).Format(time.RFC3339),
 			strconv.FormatUint(b.Count, 10),
 		}
 		for _, s := range tl.Sources {
@@ -78,7 +100,7 @@ func (tl *Timeline) WriteCSV(w io.Writer) error {
 		}
 		var notes []string
 		for _, m := range tl.UpdatesIn(b.Start) {
-			notes = append(notes, fmt.Sprintf("%s %s: %s", m.Time.In(loc).Format("15:04"), m.State, m.Incident))
+			notes = append(notes, fmt.Sprintf("%s %s: %s", m.Time.In(loc).Format(time.RFC3339), m.State, m.Incident))
 		}
 		row = append(row,
 			strconv.FormatUint(b.Negative, 10), strconv.FormatUint(b.Neutral, 10), strconv.FormatUint(b.Positive, 10),

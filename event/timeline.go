@@ -384,12 +384,22 @@ func (tl *Timeline) lag(ctx context.Context, c Counter) error {
 	return nil
 }
 
-// Sentence says the lag in words, times in loc.
+// Sentence says the lag in words, times in loc. The first time it names
+// (the signal or the first update, whichever came first) is a clock time;
+// each later one carries its date when it falls on another day in loc
+// (see [Clock]).
 func (l *Lag) Sentence(loc *time.Location) string {
 	if l == nil {
 		return ""
 	}
-	clock := func(t time.Time) string { return t.In(loc).Format("15:04 MST") }
+	if loc == nil {
+		loc = time.UTC
+	}
+	first := l.Signal
+	if l.Acknowledged.Before(first) {
+		first = l.Acknowledged
+	}
+	clock := func(t time.Time) string { return Clock(t, first, loc) + " " + t.In(loc).Format("MST") }
 	what := "the first spike of posts"
 	if l.SignalKind != "spike" {
 		what = "the first matching post"

@@ -153,8 +153,8 @@ func TestBuild(t *testing.T) {
 			t.Errorf("head %s", head)
 		}
 		r := rows[1+(17*60+50-16*60)/5]
-		if r[0] != "2017-02-28T17:50:00Z" || r[1] != "2017-02-28 09:50 PST" || r[2] != "40" || r[9] != "1" ||
-			r[10] != "09:51 investigating: Increased Error Rates (S3)" || len(strings.Fields(r[11])) != 2 {
+		if r[0] != "2017-02-28T17:50:00Z" || r[1] != "2017-02-28T09:50:00-08:00" || r[2] != "40" || r[9] != "1" ||
+			r[10] != "2017-02-28T09:51:00-08:00 investigating: Increased Error Rates (S3)" || len(strings.Fields(r[11])) != 2 {
 			t.Errorf("row 17:50: %q", r)
 		}
 	})
@@ -260,5 +260,72 @@ func TestBuildGaps(t *testing.T) {
 	ev.Collect = nil
 	if tl, _ := Build(context.Background(), ev, ix, fakeGaps{gaps: []Gap{gap}}, Options{}); len(tl.Gaps) != 0 {
 		t.Errorf("gaps on an imported event: %+v", tl.Gaps)
+	}
+}
+
+// A time after the first one a text names carries its date when it falls on
+// another day in the zone of the output, and its year in another year.
+func TestClock(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := time.Date(2026, 2, 17, 22, 30, 0, 0, time.UTC) // 23:30 in Berlin
+	for _, c := range []struct {
+		t    time.Time
+		loc  *time.Location
+		want string
+	}{
+		{time.Date(2026, 2, 17, 23, 45, 0, 0, time.UTC), time.UTC, "23:45"},
+		{time.Date(2026, 2, 17, 23, 45, 0, 0, time.UTC), berlin, "02-18 00:45"}, // midnight in Berlin, not in UTC
+		{time.Date(2026, 2, 18, 0, 15, 0, 0, time.UTC), time.UTC, "02-18 00:15"},
+		{time.Date(2026, 2, 18, 0, 15, 0, 0, time.UTC), nil, "02-18 00:15"},
+		{time.Date(2026, 2, 17, 6, 0, 0, 0, time.UTC), berlin, "07:00"},
+		{time.Date(2026, 2, 16, 23, 30, 0, 0, time.UTC), berlin, "00:30"}, // Feb 17 in Berlin, as ref is
+		{time.Date(2026, 2, 16, 23, 30, 0, 0, time.UTC), time.UTC, "02-16 23:30"},
+		{time.Date(2027, 1, 1, 0, 5, 0, 0, time.UTC), time.UTC, "2027-01-01 00:05"},
+	} {
+		if got := Clock(c.t, ref, c.loc); got != c.want {
+			t.Errorf("Clock(%s, %s): %q, want %q", c.t.Format(time.RFC3339), c.loc, got, c.want)
+		}
+	}
+}
+
+// The lag sentence dates the update and the resolution that fall on the
+// day after the first signal, in the zone it is written for.
+func TestSentenceAcrossMidnight(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signal := time.Date(2026, 2, 17, 22, 40, 0, 0, time.UTC)
+	l := &Lag{Signal: signal, SignalKind: "spike", Acknowledged: signal.Add(35 * time.Minute), Resolved: signal.Add(8 * time.Hour),
+		ToAck: 35 * time.Minute, ToResolve: 8 * time.Hour}
+	for _, c := range []struct {
+		loc  *time.Location
+		want string
+	}{
+		{time.UTC, "The public was 35 minutes ahead of the status page: the first spike of posts at 22:40 UTC, first official update at 23:15 UTC. Resolved at 02-18 06:40 UTC, 8 hours after the first spike of posts."},
+		{berlin, "The public was 35 minutes ahead of the status page: the first spike of posts at 23:40 CET, first official update at 02-18 00:15 CET. Resolved at 02-18 07:40 CET, 8 hours after the first spike of posts."},
+	} {
+		if got := l.Sentence(c.loc); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.loc, got, c.want)
+		}
+	}
+	// The page spoke first, the evening before: the posts carry the date.
+	early := &Lag{Signal: signal, SignalKind: "first post", Acknowledged: signal.Add(-2 * time.Hour), ToAck: -2 * time.Hour}
+	want := "The status page spoke first, 2 hours before the first matching post (update at 21:40 CET, posts at 23:40 CET). Not resolved in the status feed."
+	if got := early.Sentence(berlin); got != want {
+		t.Errorf("page first:\n got %s\nwant %s", got, want)
+	}
+	early.Acknowledged, early.ToAck = signal.Add(-23*time.Hour), -23*time.Hour
+	want = "The status page spoke first, 23 hours before the first matching post (update at 00:40 CET, posts at 23:40 CET). Not resolved in the status feed."
+	if got := early.Sentence(berlin); got != want {
+		t.Errorf("page first, same Berlin day:\n got %s\nwant %s", got, want)
+	}
+	early.Acknowledged, early.ToAck = signal.Add(-25*time.Hour), -25*time.Hour
+	want = "The status page spoke first, 1 day 1 hour before the first matching post (update at 22:40 CET, posts at 02-17 23:40 CET). Not resolved in the status feed."
+	if got := early.Sentence(berlin); got != want {
+		t.Errorf("page first, day before:\n got %s\nwant %s", got, want)
 	}
 }

@@ -93,7 +93,7 @@ func TestEventTimeline(t *testing.T) {
 		t.Fatalf("csv: %d %v, %d rows", code, err, len(rows))
 	}
 	if strings.Join(rows[0][:4], ",") != "bucket_start_utc,bucket_start_local (America/Los_Angeles),posts,posts_twitter" ||
-		rows[1+(17*60+50-16*60)/5][9] != "09:51 investigating: Increased Error Rates" {
+		rows[1+(17*60+50-16*60)/5][9] != "2017-02-28T09:51:00-08:00 investigating: Increased Error Rates" {
 		t.Errorf("csv: %q\n%q", rows[0], rows[1+(17*60+50-16*60)/5])
 	}
 
