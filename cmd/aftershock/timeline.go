@@ -165,7 +165,7 @@ func printTimeline(w io.Writer, tl *event.Timeline, posts map[string]store.Store
 	for _, b := range tl.Buckets {
 		for next < len(tl.Updates) && tl.Updates[next].Time.Before(b.Start.Add(tl.Width)) {
 			u := tl.Updates[next]
-			fmt.Fprintf(w, "  ── status %s %s: %s — %s\n", u.Time.In(loc).Format("15:04 MST"), u.State, u.Incident, oneLine(u.Body, 70))
+			fmt.Fprintf(w, "  ── status %s %s: %s — %s\n", zoned(u.Time, b.Start, loc), u.State, u.Incident, oneLine(u.Body, 70))
 			next++
 		}
 		tone := "     ·"
@@ -188,7 +188,7 @@ func printTimeline(w io.Writer, tl *event.Timeline, posts map[string]store.Store
 				continue
 			}
 			n := p.Metrics.Likes + p.Metrics.Reposts + p.Metrics.Replies + p.Metrics.Quotes
-			fmt.Fprintf(w, "      %s @%s (%d): %s\n", p.CreatedAt.In(loc).Format("15:04"), p.Author.Handle, n, oneLine(p.Text, 90))
+			fmt.Fprintf(w, "      %s @%s (%d): %s\n", event.Clock(p.CreatedAt, b.Start, loc), p.Author.Handle, n, oneLine(p.Text, 90))
 		}
 	}
 	for ; next < len(tl.Updates); next++ {
@@ -206,8 +206,8 @@ func printTimeline(w io.Writer, tl *event.Timeline, posts map[string]store.Store
 			base = "same hour of the week"
 		}
 		fmt.Fprintf(w, "spike %d: %s – %s, peak %s with %.0f posts, %.1f× the %s (%.1f per bucket)\n", i+1,
-			s.Start.In(loc).Format("01-02 15:04"), s.End.Add(tl.Width).In(loc).Format("15:04 MST"),
-			s.Peak.In(loc).Format("15:04"), s.PeakCount, s.Factor, base, s.Baseline)
+			s.Start.In(loc).Format("01-02 15:04"), zoned(s.End.Add(tl.Width), s.Start, loc),
+			event.Clock(s.Peak, s.Start, loc), s.PeakCount, s.Factor, base, s.Baseline)
 	}
 	if tl.Lag != nil {
 		fmt.Fprintln(w, tl.Lag.Sentence(loc))
@@ -216,6 +216,12 @@ func printTimeline(w io.Writer, tl *event.Timeline, posts map[string]store.Store
 	} else if len(tl.Updates) == 0 {
 		fmt.Fprintln(w, "no status updates in the window ('aftershock status import FEED' reads a status feed)")
 	}
+}
+
+// zoned writes t in loc as event.Clock does (with its date when it falls on
+// another day than ref), followed by the zone's abbreviation.
+func zoned(t, ref time.Time, loc *time.Location) string {
+	return event.Clock(t, ref, loc) + " " + t.In(loc).Format("MST")
 }
 
 // trimZone shortens "America/Los_Angeles" to "Los_Angeles" for a column head.
