@@ -41,6 +41,7 @@ type thing struct {
 	Score             flexFloat   `json:"score"`
 	NumComments       flexFloat   `json:"num_comments"`
 	ParentID          string      `json:"parent_id"`
+	Subreddit         string      `json:"subreddit"`
 	LinkID            string      `json:"link_id"`
 	IsSelf            bool        `json:"is_self"`
 	IsVideo           bool        `json:"is_video"`
@@ -80,71 +81,180 @@ type mediaEmbed struct {
 	} `json:"reddit_video"`
 }
 
-// DecodeListing decodes Reddit Listings, Things and bare submission or
-// comment objects from r (see the package documentation for the layouts and
-// fields).
+// DecodeListing decodes Reddit Listings, Things, /api/morechildren answers
+// and bare submission or comment objects from r (see the package
+// documentation for the layouts and fields). It reads every record with one
+// [ListingRecords] decoder.
 func DecodeListing(r io.Reader) iter.Seq[collector.Item] {
 	return func(yield func(collector.Item) bool) {
-		for raw := range collector.JSONValues(r) {
-			if raw.Err != nil {
-				if !yield(collector.Item{Line: raw.Line, Err: fmt.Errorf("reddit: %w", raw.Err)}) {
-					return
-				}
-				continue
-			}
-			entries, err := flatten(raw.Data)
-			if err != nil {
-				entries = []entry{{err: err}}
-			}
-			for _, e := range entries {
-				it := collector.Item{Line: raw.Line, Err: e.err}
-				if e.err == nil {
-					it = item(e.kind, e.raw, raw.Line)
-				} else {
-					it.Err = fmt.Errorf("reddit: %w", e.err)
-				}
-				if !yield(it) {
-					return
-				}
+		for it := range collector.DecodeRecords(r, "reddit", ListingRecords()) {
+			if !yield(it) {
+				return
 			}
 		}
 	}
 }
 
-// item turns the data of one submission or comment into an item.
-func item(kind string, data []byte, line int) collector.Item {
-	it := collector.Item{Line: line}
-	var t thing
-	if err := json.Unmarshal(data, &t); err != nil {
-		it.Err = fmt.Errorf("reddit: malformed %s: %v", kind, err)
-		return it
+// ListingRecords returns a [collector.RecordFunc] that decodes one Reddit
+// JSON record (a Listing, a Thing, an /api/morechildren answer, a bare
+// submission or comment, or an array of these) of one input. It keeps the
+// submission of a one-post Listing until the next record, so that the
+// /comments/<id> endpoint's pair of Listings, which [collector.JSONValues]
+// yields as two records, gives the thread's Expect (see the package
+// documentation). Each input needs a new one.
+func ListingRecords() collector.RecordFunc {
+	d := &decoder{}
+	return d.record
+}
+
+// decoder is the state of one input.
+type decoder struct {
+	// thread is the submission of the previous record when that record was
+	// a Listing holding it alone: the first half of a /comments/<id> answer.
+	thread *thread
+}
+
+type thread struct {
+	name     string // fullname of the submission
+	comments int64  // its num_comments
+	line     int
+}
+
+// maxArrayDepth bounds the arrays nested in arrays a record may be.
+const maxArrayDepth = 8
+
+func (d *decoder) record(line int, data []byte, yield func(collector.Item) bool) bool {
+	return d.value(line, data, yield, 0)
+}
+
+func (d *decoder) value(line int, data []byte, yield func(collector.Item) bool, depth int) bool {
+	fail := func(err error) bool {
+		d.thread = nil
+		return yield(collector.Item{Line: line, Err: fmt.Errorf("reddit: %w", err)})
 	}
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '[' {
+		// JSONValues unwraps the top-level array; one nested deeper (an
+		// array of /comments/<id> answers) is read element by element.
+		var elems []json.RawMessage
+		if err := json.Unmarshal(data, &elems); err != nil {
+			return fail(fmt.Errorf("malformed array: %v", err))
+		}
+		if depth >= maxArrayDepth {
+			return fail(errors.New("arrays nested too deep"))
+		}
+		for _, e := range elems {
+			if !d.value(line, e, yield, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	rec, err := flatten(data)
+	if err != nil {
+		return fail(err)
+	}
+	pending := d.thread
+	d.thread = nil
+
+	things := make([]*thing, len(rec.entries))
+	for i, e := range rec.entries {
+		if e.err != nil {
+			continue
+		}
+		var t thing
+		if err := json.Unmarshal(e.raw, &t); err != nil {
+			rec.entries[i].err = fmt.Errorf("malformed %s: %v", e.kind, err)
+			continue
+		}
+		things[i] = &t
+	}
+	if pending != nil && rec.kind == "Listing" && commentsOf(rec, things, pending.name) {
+		ex := &collector.Expect{Posts: pending.comments + 1, Field: "num_comments"}
+		if !yield(collector.Item{Line: pending.line, Expect: ex}) {
+			return false
+		}
+	}
+	if rec.kind == "Listing" && len(rec.entries) == 1 && rec.entries[0].kind == "t3" && things[0] != nil && things[0].NumComments.ok {
+		t := things[0]
+		if name := fullname("t3", t); name != "" {
+			d.thread = &thread{name: name, comments: max(count(t.NumComments), 0), line: line}
+		}
+	}
+	for i, e := range rec.entries {
+		if e.err != nil {
+			if !yield(collector.Item{Line: line, Err: fmt.Errorf("reddit: %w", e.err)}) {
+				return false
+			}
+			continue
+		}
+		if !items(e.kind, e.raw, things[i], line, yield) {
+			return false
+		}
+	}
+	return true
+}
+
+// commentsOf reports whether the Listing rec is the comment tree of the
+// submission named name: it holds comments or "more" stubs and nothing else,
+// and no comment names another submission in link_id.
+func commentsOf(rec record, things []*thing, name string) bool {
+	if len(rec.entries) == 0 && rec.mores == 0 {
+		return false
+	}
+	for i, e := range rec.entries {
+		if e.kind != "t1" {
+			return false
+		}
+		if t := things[i]; t != nil && t.LinkID != "" && t.LinkID != name {
+			return false
+		}
+	}
+	return true
+}
+
+// fullname returns the "name" of a Thing, else kind + "_" + id, else "".
+func fullname(kind string, t *thing) string {
 	id := strings.TrimSpace(t.Name)
 	if id == "" && strings.TrimSpace(t.ID) != "" {
 		id = kind + "_" + strings.TrimSpace(t.ID)
 	}
+	return id
+}
+
+// items yields the items of one submission or comment: a Post, or for a
+// deleted one what is left of it as a Post (when that is enough for one)
+// followed by a Delete.
+func items(kind string, data []byte, t *thing, line int, yield func(collector.Item) bool) bool {
+	id := fullname(kind, t)
 	if id == "" {
-		it.Err = fmt.Errorf("reddit: %s has no name or id", kind)
-		return it
+		return yield(collector.Item{Line: line, Err: fmt.Errorf("reddit: %s has no name or id", kind)})
 	}
 	text := t.Selftext
 	if kind == "t1" {
 		text = t.Body
 	}
-	if tx := deref(text); tx == "[deleted]" || tx == "[removed]" || kind == "t3" && t.RemovedByCategory != "" {
-		it.Delete = &post.Ref{ID: post.MakeID(post.Reddit, id), Source: post.Reddit, NativeID: id}
-		return it
+	tx := deref(text)
+	deleted := tx == "[deleted]" || tx == "[removed]" || kind == "t3" && t.RemovedByCategory != ""
+	p, err := makePost(kind, id, data, t, deleted)
+	if deleted {
+		// What is left (time, place in the thread, score) keeps the
+		// thread whole; without a time there is no post, only the notice.
+		if err == nil && !yield(collector.Item{Line: line, Post: p}) {
+			return false
+		}
+		return yield(collector.Item{Line: line, Delete: &post.Ref{ID: post.MakeID(post.Reddit, id), Source: post.Reddit, NativeID: id}})
 	}
-	p, err := makePost(kind, id, data, &t)
 	if err != nil {
-		it.Err = fmt.Errorf("reddit: %s: %w", id, err)
-		return it
+		return yield(collector.Item{Line: line, Err: fmt.Errorf("reddit: %s: %w", id, err)})
 	}
-	it.Post = p
-	return it
+	return yield(collector.Item{Line: line, Post: p})
 }
 
-func makePost(kind, id string, data []byte, t *thing) (*post.Post, error) {
+// makePost builds the post of a submission or comment. For a deleted one
+// (deleted) the text its author wrote is gone: a comment keeps no text, a
+// submission only its title.
+func makePost(kind, id string, data []byte, t *thing, deleted bool) (*post.Post, error) {
 	created, err := epoch(t.CreatedUTC)
 	if err != nil {
 		return nil, fmt.Errorf("created_utc: %w", err)
@@ -156,11 +266,7 @@ func makePost(kind, id string, data []byte, t *thing) (*post.Post, error) {
 		CreatedAt: created,
 		Metrics:   post.Metrics{Likes: count(t.Score)},
 	}
-	if pl := strings.TrimSpace(t.Permalink); strings.HasPrefix(pl, "/") {
-		p.URL = siteURL + pl
-	} else if strings.HasPrefix(pl, "https://") {
-		p.URL = pl
-	}
+	p.URL = permalink(kind, id, t)
 	if a := strings.TrimSpace(t.Author); a != "" && a != "[deleted]" {
 		p.Author = post.Author{ID: t.AuthorFullname, Handle: a, URL: userURL + a}
 	}
@@ -170,15 +276,21 @@ func makePost(kind, id string, data []byte, t *thing) (*post.Post, error) {
 			p.Revision = e.Unix()
 		}
 	}
+	selftext := deref(t.Selftext)
+	if deleted {
+		selftext = ""
+	}
 	if kind == "t1" {
-		p.Text = post.UnescapeEntities(deref(t.Body))
+		if !deleted {
+			p.Text = post.UnescapeEntities(deref(t.Body))
+		}
 		if pid := strings.TrimSpace(t.ParentID); pid != "" {
 			p.ReplyTo = post.MakeID(post.Reddit, pid)
 		}
 		p.Links = textLinks(p.Text)
 	} else {
 		p.Text = post.UnescapeEntities(deref(t.Title))
-		if body := post.UnescapeEntities(deref(t.Selftext)); strings.TrimSpace(body) != "" {
+		if body := post.UnescapeEntities(selftext); strings.TrimSpace(body) != "" {
 			if p.Text != "" {
 				p.Text += "\n\n"
 			}
@@ -189,7 +301,7 @@ func makePost(kind, id string, data []byte, t *thing) (*post.Post, error) {
 		if l := link(t, p.URL); l != "" {
 			p.Links = append(p.Links, l)
 		}
-		p.Links = append(p.Links, textLinks(post.UnescapeEntities(deref(t.Selftext)))...)
+		p.Links = append(p.Links, textLinks(post.UnescapeEntities(selftext))...)
 		if cp := strings.TrimSpace(t.CrosspostParent); cp != "" {
 			p.QuoteOf = post.MakeID(post.Reddit, cp)
 		}
@@ -200,6 +312,53 @@ func makePost(kind, id string, data []byte, t *thing) (*post.Post, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// permalink returns the address of a submission or comment: its
+// "permalink", else one built the way Reddit routes them, which pre-2017
+// comments need (they carry no permalink):
+// https://www.reddit.com/r/<subreddit>/comments/<submission id>/_/<comment id>/
+// for a comment ("_" stands for the title slug, which Reddit ignores) and
+// https://www.reddit.com/r/<subreddit>/comments/<id>/ for a submission;
+// without a subreddit the path starts at /comments/. A comment without
+// link_id, or ids that are not base-36, give no address.
+func permalink(kind, fullname string, t *thing) string {
+	pl := strings.TrimSpace(t.Permalink)
+	switch {
+	case strings.HasPrefix(pl, "/"):
+		return siteURL + pl
+	case strings.HasPrefix(pl, "https://"):
+		return pl
+	}
+	base := strings.TrimPrefix(fullname, kind+"_")
+	if !isBase36(base) {
+		return ""
+	}
+	u := siteURL
+	if sub := strings.TrimSpace(t.Subreddit); subredditRE.MatchString(sub) && !strings.Contains(sub, "+") {
+		u += "/r/" + sub
+	}
+	if kind == "t3" {
+		return u + "/comments/" + base + "/"
+	}
+	link := strings.TrimPrefix(strings.TrimSpace(t.LinkID), "t3_")
+	if !isBase36(link) {
+		return ""
+	}
+	return u + "/comments/" + link + "/_/" + base + "/"
+}
+
+// isBase36 reports whether s is a non-empty Reddit id (digits and lower-case letters).
+func isBase36(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // link returns the target of a link post, or "" for a self post and for

@@ -19,6 +19,7 @@ type result struct {
 	lines []int // line of each post
 	dels  []*post.Ref
 	errs  []collector.Item
+	exps  []collector.Item
 }
 
 // decodeAll collects what DecodeListing yields and checks the item
@@ -36,6 +37,8 @@ func decodeAll(t testing.TB, in []byte) result {
 			r.lines = append(r.lines, it.Line)
 		case it.Delete != nil:
 			r.dels = append(r.dels, it.Delete)
+		case it.Expect != nil:
+			r.exps = append(r.exps, it)
 		default:
 			if !strings.HasPrefix(it.Err.Error(), "reddit: ") {
 				t.Errorf("error %q lacks context", it.Err)
@@ -270,11 +273,23 @@ func TestListingEdgeCases(t *testing.T) {
 			`{"kind":"t1","data":{"name":"t1_d","body":"[deleted]","author":"[deleted]","created_utc":1,"replies":{"kind":"Listing","data":{"children":[{"kind":"t1","data":{"name":"t1_e","body":"child","parent_id":"t1_d","created_utc":2}}]}}}},` +
 			`{"kind":"t3","data":{"name":"t3_r","title":"T","selftext":"[removed]","created_utc":1}},` +
 			`{"kind":"t3","data":{"name":"t3_m","title":"T","selftext":"","removed_by_category":"moderator","created_utc":1}}]}}`,
-			want: want{posts: 1, dels: 3}, check: func(t *testing.T, r result) {
-				if r.dels[0].ID != "reddit:t1_d" || r.posts[0].ReplyTo != "reddit:t1_d" || !r.dels[0].At.IsZero() {
-					t.Errorf("got %+v, %+v", r.dels[0], r.posts[0])
+			want: want{posts: 4, dels: 3}, check: func(t *testing.T, r result) {
+				// What is left of each deleted one is a post, then its Delete.
+				d, e, rm, mod := r.posts[0], r.posts[1], r.posts[2], r.posts[3]
+				if d.NativeID != "t1_d" || d.Text != "" || d.Author != (post.Author{}) || d.Links != nil || !d.CreatedAt.Equal(time.Unix(1, 0)) {
+					t.Errorf("deleted comment: %+v", d)
+				}
+				if r.dels[0].ID != "reddit:t1_d" || e.ReplyTo != "reddit:t1_d" || !r.dels[0].At.IsZero() {
+					t.Errorf("got %+v, %+v", r.dels[0], e)
+				}
+				if rm.NativeID != "t3_r" || rm.Text != "T" || mod.NativeID != "t3_m" || mod.Text != "T" {
+					t.Errorf("removed submissions: %q %q, %q %q", rm.NativeID, rm.Text, mod.NativeID, mod.Text)
+				}
+				if r.dels[1].ID != "reddit:t3_r" || r.dels[2].ID != "reddit:t3_m" {
+					t.Errorf("deletes %+v %+v", r.dels[1], r.dels[2])
 				}
 			}},
+		{name: "deleted without time is only a Delete", in: `{"kind":"t1","data":{"name":"t1_d","body":"[removed]","author":"[deleted]"}}`, want: want{dels: 1}},
 		{name: "link, image, gallery, crosspost", in: `{"kind":"Listing","data":{"children":[` +
 			`{"kind":"t3","data":{"name":"t3_l","title":"AWS down","url":"https://health.aws.amazon.com/health/status?a=1&amp;b=2","permalink":"/r/aws/comments/l/x/","created_utc":1,"is_self":false}},` +
 			`{"kind":"t3","data":{"name":"t3_i","title":"pic","url":"https://i.redd.it/abc.png","post_hint":"image","permalink":"/r/a/comments/i/x/","created_utc":1}},` +
@@ -301,7 +316,7 @@ func TestListingEdgeCases(t *testing.T) {
 				if p.NativeID != "t3_p1" || p.Metrics.Replies != 4 || !slices.Equal(p.Links, []string{"https://status.example.com/"}) {
 					t.Errorf("submission %+v", p)
 				}
-				if c.NativeID != "t1_c9" || c.ReplyTo != "reddit:t3_p1" || c.URL != "" || !slices.Equal(c.Links, []string{"https://status.example.com/x"}) {
+				if c.NativeID != "t1_c9" || c.ReplyTo != "reddit:t3_p1" || c.URL != "https://www.reddit.com/comments/p1/_/c9/" || !slices.Equal(c.Links, []string{"https://status.example.com/x"}) {
 					t.Errorf("comment %+v", c)
 				}
 			}},

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // entry is one submission or comment found in a record, or why a part of the
@@ -17,29 +18,39 @@ type entry struct {
 	err  error
 }
 
+// record is what one JSON value holds.
+type record struct {
+	kind    string  // the top-level "kind" ("Listing", "t1", …); "" for other shapes
+	entries []entry // submissions and comments, each before its replies, and errors
+	mores   int     // "more" stubs met (comments not loaded)
+}
+
 // flatten lists the submissions and comments of one JSON value, each before
 // the replies nested in it. It reads the value once, so a deep comment tree
 // costs no more than a flat one.
-func flatten(v []byte) ([]entry, error) {
+func flatten(v []byte) (record, error) {
 	w := walker{Walker: collector.NewWalker(v)}
 	if p := w.Next(); p >= len(v) || v[p] != '{' {
-		return nil, errors.New("record is not a JSON object")
+		return record{}, errors.New("record is not a JSON object")
 	}
 	env, err := w.envelope()
 	if err != nil {
-		return nil, err
+		return record{}, err
 	}
-	if env.hasKind {
+	if env.hasKind || env.hasJSON {
 		out := w.out[:0]
 		for _, e := range w.out {
 			if e.kind != "" || e.err != nil { // drop the slots of Listings
 				out = append(out, e)
 			}
 		}
-		return out, nil
+		if env.jsonErr != nil {
+			out = append([]entry{{err: env.jsonErr}}, out...)
+		}
+		return record{kind: env.kind, entries: out, mores: w.mores}, nil
 	}
 	if env.apiError != nil {
-		return nil, fmt.Errorf("API error %s: %s", env.apiError, env.message)
+		return record{}, fmt.Errorf("API error %s: %s", env.apiError, env.message)
 	}
 	// A bare submission or comment, as in Pushshift-style archives.
 	var probe struct {
@@ -47,7 +58,7 @@ func flatten(v []byte) ([]entry, error) {
 		Body  *string `json:"body"`
 	}
 	if err := json.Unmarshal(v, &probe); err != nil || probe.Title == nil && probe.Body == nil {
-		return nil, errors.New(`record is not a Listing, a Thing or a submission or comment (no "kind", "title" or "body")`)
+		return record{}, errors.New(`record is not a Listing, a Thing, a morechildren answer or a submission or comment (no "kind", "json", "title" or "body")`)
 	}
 	kind := "t3"
 	if probe.Body != nil {
@@ -56,15 +67,16 @@ func flatten(v []byte) ([]entry, error) {
 	w = walker{Walker: collector.NewWalker(v), out: []entry{{}}}
 	raw, err := w.thingData()
 	if err != nil {
-		return nil, err
+		return record{}, err
 	}
 	w.out[0] = entry{kind: kind, raw: bytes.Clone(raw)}
-	return w.out, nil
+	return record{entries: w.out, mores: w.mores}, nil
 }
 
 type walker struct {
 	collector.Walker
-	out []entry // in document order, parents first
+	out   []entry // in document order, parents first
+	mores int     // "more" stubs met
 }
 
 func (w *walker) value() (json.RawMessage, error) {
@@ -81,7 +93,10 @@ func (w *walker) nextIs(c byte) bool {
 // envelope is what the walker learnt of a {"kind", "data"} object beyond
 // the entries it added.
 type envelope struct {
+	kind     string
 	hasKind  bool
+	hasJSON  bool  // an /api/morechildren answer {"json": {"errors", "data": {"things"}}}
+	jsonErr  error // the errors it lists
 	apiError json.RawMessage
 	message  string
 }
@@ -125,6 +140,7 @@ func (w *walker) envelope() (envelope, error) {
 			if err := json.Unmarshal(v, &kind); err != nil {
 				kindErr = fmt.Errorf("kind %s is not a string", v)
 			}
+			env.kind = kind
 		case "data":
 			if slot >= 0 { // a repeated key replaces the earlier one
 				w.out, slot, dataRaw = w.out[:slot], -1, nil
@@ -138,6 +154,17 @@ func (w *walker) envelope() (envelope, error) {
 			slot = len(w.out)
 			w.out = append(w.out, entry{})
 			if dataRaw, err = w.thingData(); err != nil {
+				return env, err
+			}
+		case "json":
+			if !w.nextIs('{') {
+				if _, err := w.value(); err != nil {
+					return env, err
+				}
+				continue
+			}
+			env.hasJSON = true
+			if env.jsonErr, err = w.apiJSON(); err != nil {
 				return env, err
 			}
 		case "error":
@@ -175,6 +202,9 @@ func (w *walker) envelope() (envelope, error) {
 	case kindErr != nil:
 		fail(kindErr)
 	case notPost(kind):
+		if kind == "more" {
+			w.mores++
+		}
 		if slot >= 0 {
 			w.out = w.out[:slot]
 		}
@@ -210,7 +240,7 @@ func (w *walker) thingData() ([]byte, error) {
 			return nil, err
 		}
 		switch k, _ := t.(string); {
-		case k == "children" && w.nextIs('['):
+		case (k == "children" || k == "things") && w.nextIs('['):
 			if err := w.Delim('['); err != nil {
 				return nil, err
 			}
@@ -260,4 +290,79 @@ func (w *walker) thingData() ([]byte, error) {
 	raw = append(raw, w.Data[start:rStart]...)
 	raw = append(raw, `""`...)
 	return append(raw, w.Data[rEnd:end]...), nil
+}
+
+// apiJSON reads the "json" object of an /api/morechildren answer (and of
+// other api_type=json answers), {"errors": [[code, message, field], …],
+// "data": {"things": [Things]}}, adding the posts among the things to w.out.
+// It returns the errors listed as one error, or nil when there are none.
+func (w *walker) apiJSON() (error, error) {
+	if err := w.Delim('{'); err != nil {
+		return nil, err
+	}
+	var listed error
+	for w.Dec.More() {
+		t, err := w.Dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch k, _ := t.(string); {
+		case k == "errors":
+			v, err := w.value()
+			if err != nil {
+				return nil, err
+			}
+			listed = apiErrors(v)
+		case k == "data" && w.nextIs('{'):
+			if _, err := w.thingData(); err != nil {
+				return nil, err
+			}
+		default:
+			if _, err := w.value(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return listed, w.Delim('}')
+}
+
+// apiErrors turns the "errors" of an api_type=json answer into one error,
+// nil when the list is empty or null. Reddit writes each error as
+// [code, message, field].
+func apiErrors(v json.RawMessage) error {
+	var list []json.RawMessage
+	if err := json.Unmarshal(v, &list); err != nil {
+		if string(bytes.TrimSpace(v)) == "null" {
+			return nil
+		}
+		return fmt.Errorf("API errors: %s", clip(v))
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	msgs := make([]string, 0, len(list))
+	for _, e := range list {
+		var parts []string
+		if json.Unmarshal(e, &parts) != nil {
+			msgs = append(msgs, clip(e))
+			continue
+		}
+		var nonEmpty []string
+		for _, p := range parts {
+			if p = strings.TrimSpace(p); p != "" {
+				nonEmpty = append(nonEmpty, p)
+			}
+		}
+		msgs = append(msgs, strings.Join(nonEmpty, ": "))
+	}
+	return fmt.Errorf("API errors: %s", strings.Join(msgs, "; "))
+}
+
+// clip returns at most 200 bytes of a JSON value, for messages.
+func clip(v []byte) string {
+	v = bytes.TrimSpace(v)
+	if len(v) > 200 {
+		return string(v[:200]) + "…"
+	}
+	return string(v)
 }
