@@ -24,8 +24,9 @@ const (
 	maxEpoch = 253402300799 // 9999-12-31T23:59:59Z
 )
 
-// record is the union of the objects the Algolia API returns: a search
-// response, a hit, an /items node or a user.
+// record is the union of the objects the Algolia API returns (a search
+// response, a hit, an /items node or a user) and of the Firebase API's items
+// and users.
 type record struct {
 	// Search response.
 	Hits    json.RawMessage `json:"hits"`
@@ -50,25 +51,55 @@ type record struct {
 	CreatedAt   string   `json:"created_at"`
 	Deleted     bool     `json:"deleted"`
 
+	// Firebase item (hacker-news.firebaseio.com/v0/item/<id>.json); id,
+	// type, title, url, text and deleted are shared with Algolia's items.
+	By          *string `json:"by"`
+	Time        flexInt `json:"time"`
+	Parent      flexID  `json:"parent"`
+	Score       flexInt `json:"score"`
+	Descendants flexInt `json:"descendants"`
+	Dead        bool    `json:"dead"`
+
+	// Firebase user (/v0/user/<name>.json).
+	Karma json.RawMessage `json:"karma"`
+
 	// User (/users/<name>).
 	Username *string `json:"username"`
 }
 
 // DecodeAlgolia decodes Algolia HN Search API responses, hits and /items
-// trees from r (see the package documentation for the layouts and fields).
+// trees, and Firebase API items, from r (see the package documentation for
+// the layouts and fields). It reads every record with [AlgoliaRecords].
 func DecodeAlgolia(r io.Reader) iter.Seq[collector.Item] {
-	return collector.DecodeRecords(r, "hackernews algolia", func(line int, data []byte, yield func(collector.Item) bool) bool {
+	return func(yield func(collector.Item) bool) {
+		for it := range collector.DecodeRecords(r, "hackernews", AlgoliaRecords()) {
+			if !yield(it) {
+				return
+			}
+		}
+	}
+}
+
+// AlgoliaRecords returns a [collector.RecordFunc] that decodes one Hacker
+// News record: an Algolia search response, hit or /items tree, or a Firebase
+// item (see the package documentation). It keeps no state across records;
+// each input gets a new one all the same, as the contract asks.
+func AlgoliaRecords() collector.RecordFunc {
+	return func(line int, data []byte, yield func(collector.Item) bool) bool {
 		return decodeValue(data, line, yield)
-	})
+	}
 }
 
 // decodeValue decodes one top-level JSON value. It returns false when the
 // consumer stopped.
 func decodeValue(data []byte, line int, yield func(collector.Item) bool) bool {
 	fail := func(format string, args ...any) bool {
-		return yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews algolia: "+format, args...)})
+		return yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews: "+format, args...)})
 	}
 	data = bytes.TrimSpace(data)
+	if string(data) == "null" {
+		return true // what Firebase answers for an id without an item
+	}
 	if len(data) == 0 || data[0] != '{' {
 		return fail("record is not a JSON object")
 	}
@@ -97,15 +128,15 @@ func decodeResponse(rec *record, line int, yield func(collector.Item) bool) bool
 	}
 	var hits []json.RawMessage
 	if err := json.Unmarshal(rec.Hits, &hits); err != nil {
-		return yield(collector.Item{Line: line, Err: errors.New(`hackernews algolia: search response: "hits" is not an array`)})
+		return yield(collector.Item{Line: line, Err: errors.New(`hackernews: search response: "hits" is not an array`)})
 	}
 	if len(hits) == 0 && rec.Message != "" {
-		return yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews algolia: search response without hits: %s", rec.Message)})
+		return yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews: search response without hits: %s", rec.Message)})
 	}
 	for i, h := range hits {
 		var hit record
 		if err := json.Unmarshal(h, &hit); err != nil {
-			if !yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews algolia: hit %d: %v", i, err)}) {
+			if !yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews: hit %d: %v", i, err)}) {
 				return false
 			}
 			continue
@@ -125,7 +156,7 @@ func decodeResponse(rec *record, line int, yield func(collector.Item) bool) bool
 func decodeItem(data []byte, line int, yield func(collector.Item) bool) bool {
 	nodes, err := flatten(data)
 	if err != nil {
-		return yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews algolia: %v", err)})
+		return yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews: %v", err)})
 	}
 	for _, n := range nodes {
 		var rec record
@@ -134,7 +165,7 @@ func decodeItem(data []byte, line int, yield func(collector.Item) bool) bool {
 			if n.parent >= 0 {
 				what = "reply to item " + nodes[n.parent].id
 			}
-			if !yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews algolia: malformed %s: %v", what, err)}) {
+			if !yield(collector.Item{Line: line, Err: fmt.Errorf("hackernews: malformed %s: %v", what, err)}) {
 				return false
 			}
 			continue
@@ -146,15 +177,23 @@ func decodeItem(data []byte, line int, yield func(collector.Item) bool) bool {
 		it := collector.Item{Line: line}
 		switch {
 		case n.id == "":
-			it.Err = errors.New("hackernews algolia: item has no objectID or id")
+			it.Err = errors.New("hackernews: item has no objectID or id")
 		case rec.Type == "pollopt" || slices.Contains(rec.Tags, "pollopt"):
 			continue // a poll option is part of its poll, not a post
-		case isDeleted(&rec, n.parent >= 0):
+		case isDeleted(&rec, n.parent >= 0) || rec.Dead:
+			// What is left (time, author of a dead item, place in the
+			// thread) keeps the thread whole; without a time there is no
+			// post, only the notice.
+			if p, err := makePost(n.raw, &rec, n.id, parent, true); err == nil {
+				if !yield(collector.Item{Line: line, Post: p}) {
+					return false
+				}
+			}
 			it.Delete = &post.Ref{ID: post.MakeID(post.HackerNews, n.id), Source: post.HackerNews, NativeID: n.id}
 		default:
-			p, err := makePost(n.raw, &rec, n.id, parent)
+			p, err := makePost(n.raw, &rec, n.id, parent, false)
 			if err != nil {
-				it.Err = fmt.Errorf("hackernews algolia: item %s: %w", n.id, err)
+				it.Err = fmt.Errorf("hackernews: item %s: %w", n.id, err)
 			} else {
 				it.Post = p
 			}
@@ -166,9 +205,10 @@ func decodeItem(data []byte, line int, yield func(collector.Item) bool) bool {
 	return true
 }
 
-// isUser reports whether rec is a user object (/users/<name>), not a post.
+// isUser reports whether rec is a user object (Algolia's /users/<name>, with
+// "username", or Firebase's /v0/user/<name>, with "karma"), not a post.
 func isUser(rec *record) bool {
-	return rec.Username != nil && rec.Type == "" && rec.Title == nil && rec.Text == nil &&
+	return (rec.Username != nil || rec.Karma != nil) && rec.Type == "" && rec.Title == nil && rec.Text == nil &&
 		rec.StoryText == nil && rec.CommentText == nil
 }
 
@@ -179,7 +219,17 @@ func isDeleted(rec *record, inTree bool) bool {
 	if rec.Deleted {
 		return true
 	}
-	return (rec.Type != "" || inTree) && rec.Author == nil && rec.Title == nil && rec.Text == nil && rec.StoryText == nil && rec.CommentText == nil
+	return (rec.Type != "" || inTree) && rec.Author == nil && rec.By == nil && rec.Title == nil && rec.Text == nil && rec.StoryText == nil && rec.CommentText == nil
+}
+
+// gone reports whether an item's text is a placeholder Hacker News shows in
+// place of text it no longer shows ("[dead]", "[deleted]", "[flagged]").
+func gone(text string) bool {
+	switch strings.TrimSpace(text) {
+	case "[dead]", "[deleted]", "[flagged]":
+		return true
+	}
+	return false
 }
 
 func isComment(rec *record) bool {
@@ -192,7 +242,9 @@ func isComment(rec *record) bool {
 	return rec.CommentText != nil
 }
 
-func makePost(raw []byte, rec *record, id, parent string) (*post.Post, error) {
+// makePost builds the post of a hit or item. For a deleted or dead one
+// (removed) the placeholder text HN puts in place of the text is left out.
+func makePost(raw []byte, rec *record, id, parent string, removed bool) (*post.Post, error) {
 	created, err := createdAt(rec)
 	if err != nil {
 		return nil, err
@@ -208,8 +260,25 @@ func makePost(raw []byte, rec *record, id, parent string) (*post.Post, error) {
 			Replies: rec.NumComments.n,
 		},
 	}
-	if a := deref(rec.Author); a != "" {
+	if p.Metrics.Likes == 0 {
+		p.Metrics.Likes = rec.Score.n
+	}
+	if p.Metrics.Replies == 0 {
+		p.Metrics.Replies = rec.Descendants.n
+	}
+	a := deref(rec.Author)
+	if a == "" {
+		a = deref(rec.By)
+	}
+	if a = strings.TrimSpace(a); a != "" {
 		p.Author = post.Author{ID: a, Handle: a, URL: userURL + a}
+	}
+	if removed {
+		for _, s := range []**string{&rec.Text, &rec.CommentText, &rec.StoryText} {
+			if *s != nil && gone(**s) {
+				*s = nil
+			}
+		}
 	}
 	if isComment(rec) {
 		html := deref(rec.CommentText)
@@ -223,6 +292,8 @@ func makePost(raw []byte, rec *record, id, parent string) (*post.Post, error) {
 			p.ReplyTo = post.MakeID(post.HackerNews, parent)
 		case rec.ParentID.s != "":
 			p.ReplyTo = post.MakeID(post.HackerNews, rec.ParentID.s)
+		case rec.Parent.s != "":
+			p.ReplyTo = post.MakeID(post.HackerNews, rec.Parent.s)
 		case rec.StoryID.s != "":
 			p.ReplyTo = post.MakeID(post.HackerNews, rec.StoryID.s)
 		}
@@ -262,7 +333,13 @@ func createdAt(rec *record) (time.Time, error) {
 		return time.Unix(n, 0).UTC(), nil
 	}
 	if rec.CreatedAt == "" {
-		return time.Time{}, errors.New("no created_at_i or created_at")
+		if n := rec.Time.n; n > 0 { // a Firebase item
+			if n > maxEpoch {
+				return time.Time{}, fmt.Errorf("time %d is out of range", n)
+			}
+			return time.Unix(n, 0).UTC(), nil
+		}
+		return time.Time{}, errors.New("no created_at_i, created_at or time")
 	}
 	t, err := time.Parse(time.RFC3339Nano, rec.CreatedAt)
 	if err != nil {

@@ -36,7 +36,7 @@ func decodeAll(t testing.TB, in []byte) (posts []*post.Post, dels []*post.Ref, e
 
 // fixtureReplies returns the recorded responses of the node-hacker-news-api
 // fixture file, unwrapped from its {url, reply} test wrappers.
-func fixtureReplies(t *testing.T) (urls []string, replies [][]byte) {
+func fixtureReplies(t testing.TB) (urls []string, replies [][]byte) {
 	t.Helper()
 	b, err := os.ReadFile(testdata.Path(t, "hn", "node-hacker-news-api_algolia_fixtures.json"))
 	if err != nil {
@@ -255,7 +255,7 @@ func TestAlgoliaEdgeCases(t *testing.T) {
 		{
 			name: "missing time",
 			in:   `{"objectID":"9","author":"a","title":"T"}`,
-			want: want{errs: 1, errLines: []int{1}, errHas: "item 9: no created_at_i or created_at"},
+			want: want{errs: 1, errLines: []int{1}, errHas: "item 9: no created_at_i, created_at or time"},
 		},
 		{
 			name: "bad created_at",
@@ -299,9 +299,14 @@ func TestAlgoliaEdgeCases(t *testing.T) {
 		{
 			name: "deleted item in a tree",
 			in:   `{"id":1,"type":"story","author":"a","title":"T","created_at_i":1700000000,"children":[{"id":2,"type":"comment","author":null,"text":null,"created_at_i":1700000001,"children":[{"id":3,"type":"comment","author":"b","text":"r","created_at_i":1700000002,"children":[]}]},null]}`,
-			want: want{posts: 2, dels: 1},
+			want: want{posts: 3, dels: 1},
 			post: func(t *testing.T, ps []*post.Post, ds []*post.Ref) {
-				if ds[0].ID != "hackernews:2" || ps[1].ReplyTo != "hackernews:2" || string(ps[0].Raw) != `{"id":1,"type":"story","author":"a","title":"T","created_at_i":1700000000,"children":[2,null]}` {
+				// What is left of item 2 is a post (then its Delete), so
+				// 3 still hangs under 1 through it.
+				if d := ps[1]; d.NativeID != "2" || d.Text != "" || d.Author != (post.Author{}) || d.ReplyTo != "hackernews:1" {
+					t.Errorf("deleted item: %+v", d)
+				}
+				if ds[0].ID != "hackernews:2" || ps[2].ReplyTo != "hackernews:2" || string(ps[0].Raw) != `{"id":1,"type":"story","author":"a","title":"T","created_at_i":1700000000,"children":[2,null]}` {
 					t.Errorf("got %+v %+v raw %s", ds[0], ps[1], ps[0].Raw)
 				}
 			},
@@ -309,6 +314,11 @@ func TestAlgoliaEdgeCases(t *testing.T) {
 		{
 			name: "explicitly deleted",
 			in:   `{"id":4,"deleted":true,"type":"comment","created_at_i":1700000000}`,
+			want: want{posts: 1, dels: 1},
+		},
+		{
+			name: "deleted without time is only a Delete",
+			in:   `{"id":4,"deleted":true,"type":"comment"}`,
 			want: want{dels: 1},
 		},
 		{
@@ -361,7 +371,7 @@ func TestAlgoliaEdgeCases(t *testing.T) {
 				t.Errorf("error %q does not contain %q", es[0].Err, tt.want.errHas)
 			}
 			for _, e := range es {
-				if !strings.HasPrefix(e.Err.Error(), "hackernews algolia: ") {
+				if !strings.HasPrefix(e.Err.Error(), "hackernews: ") {
 					t.Errorf("error %q lacks context", e.Err)
 				}
 			}
