@@ -20,7 +20,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "import", "[flags] FILE… (- reads standard input)")
 	format := fs.String("format", "", "force a format instead of detecting it: "+formatNames())
 	columns := fs.String("columns", "", `CSV columns, e.g. "id=Tweet ID,text=Tweet Text,created_at=Timestamp,author=User"`)
-	source := fs.String("source", "csv", "source of CSV rows that have no source column (e.g. twitter)")
+	source := fs.String("source", "", `platform of every CSV row, e.g. twitter, over any source column (default: a source column that names platforms, else "csv")`)
+	timeLayout := fs.String("time-layout", "", `layout of CSV times: a date order such as M/D/YYYY, D/M/YYYY, D.M.YYYY, a spreadsheet-style layout such as "D/M/YYYY HH:mm", or a Go layout such as "02.01.2006 15:04" (default: guessed; the day/month order from the file's values)`)
+	tz := fs.String("tz", "UTC", "time zone of CSV times written without one, an IANA name such as America/Los_Angeles")
 	noIndex := fs.Bool("no-index", false, "only store; index later (aftershock reindex, or the next command that searches)")
 	inputs, err := parseFlags(fs, args)
 	if err != nil {
@@ -34,7 +36,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := importer.Options{CSVSource: *source, Stdin: e.stdin, Enrich: scorer}
+	opts := importer.Options{CSVSource: *source, CSVTimeLayout: *timeLayout, Stdin: e.stdin, Enrich: scorer}
+	if _, err := csvfile.ParseTimeLayout(*timeLayout); err != nil {
+		return fmt.Errorf("%w: --time-layout: %v", errUsage, err)
+	}
+	if opts.CSVLocation, err = time.LoadLocation(*tz); err != nil || *tz == "Local" || *tz == "" {
+		return fmt.Errorf("%w: --tz %q is not a time zone: use an IANA name such as UTC, Europe/Berlin, America/Los_Angeles", errUsage, *tz)
+	}
 	if opts.Format, err = importer.ParseFormat(*format); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

@@ -21,8 +21,15 @@ type result struct {
 
 func decodeAll(t testing.TB, in []byte, m Mapping, def string) result {
 	t.Helper()
+	return decodeOpts(t, in, Options{Columns: m, DefaultSource: def})
+}
+
+// decodeOpts decodes in, checks every item against the contract and
+// collects the posts, their lines and the errors.
+func decodeOpts(t testing.TB, in []byte, opts Options) result {
+	t.Helper()
 	var r result
-	for it := range Decode(bytes.NewReader(in), m, def) {
+	for it := range Decode(bytes.NewReader(in), opts) {
 		if err := it.Check(); err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +297,7 @@ func TestDetectMapping(t *testing.T) {
 		{"social feed manager", "created_at,twitter_id,screen_name,followers_count,in_reply_to_status_id,tweet_url,text,full_text",
 			Mapping{ID: "twitter_id", Text: "full_text", CreatedAt: "created_at", Author: "screen_name", URL: "tweet_url", ReplyTo: "in_reply_to_status_id"}, ""},
 		{"4cat", "id,thread_id,timestamp,unix_timestamp,body,author,subject",
-			Mapping{ID: "id", Text: "body", CreatedAt: "timestamp", Author: "author"}, ""},
+			Mapping{ID: "id", Text: "body", CreatedAt: "unix_timestamp", Author: "author"}, ""},
 		{"crowdtangle-like", "Post ID,User Name,Platform,Post Created,Message,Link",
 			Mapping{ID: "Post ID", Text: "Message", CreatedAt: "Post Created", AuthorName: "User Name", URL: "Link", Source: "Platform"}, ""},
 		{"nothing", "a,b", Mapping{}, "no id, text, created_at column"},
@@ -321,7 +328,7 @@ func TestParseMapping(t *testing.T) {
 		t.Errorf("empty spec: %+v %v", m, err)
 	}
 	for spec, has := range map[string]string{
-		"id=a,colour=b":  `unknown key "colour" (keys: id, text, created_at, author, author_name, author_id, url, lang, source, reply_to)`,
+		"id=a,colour=b":  `unknown key "colour" (keys: id, text, created_at, author, author_name, author_id, url, lang, source, reply_to, hashtags, mentions, links)`,
 		"id":             `"id" is not key=column`,
 		"id=a,,text=b":   `"" is not key=column`,
 		"id=":            `"id=" is not key=column`,
@@ -341,7 +348,7 @@ func TestParseMapping(t *testing.T) {
 
 func TestDecodeStopsWhenAsked(t *testing.T) {
 	n := 0
-	for range Decode(strings.NewReader(handMade), Mapping{}, "twitter") {
+	for range Decode(strings.NewReader(handMade), Options{DefaultSource: "twitter"}) {
 		n++
 		break
 	}
@@ -351,17 +358,35 @@ func TestDecodeStopsWhenAsked(t *testing.T) {
 }
 
 func FuzzDecodeCSV(f *testing.F) {
-	f.Add([]byte(handMade), "")
-	f.Add([]byte("\ufeffTweet ID;Tweet Text;Timestamp\r\n1;Hallo;2024-01-01\r\n"), "")
-	f.Add([]byte("id,text,created_at,source\n1,\"a\nb\",1700000000.5,x\n2,b\"c,2024,\n"), "")
-	f.Add([]byte("timestamp,value\n2015-02-26 21:42:53,104\n"), "")
-	f.Add([]byte("a\tb\tc\n1\t2\t3\n"), "id=a,text=b,created_at=c")
-	f.Fuzz(func(t *testing.T, in []byte, spec string) {
+	f.Add([]byte(handMade), "", "")
+	f.Add([]byte("\ufeffTweet ID;Tweet Text;Timestamp\r\n1;Hallo;2024-01-01\r\n"), "", "")
+	f.Add([]byte("id,text,created_at,source\n1,\"a\nb\",1700000000.5,x\n2,b\"c,2024,\n"), "", "")
+	f.Add([]byte("timestamp,value\n2015-02-26 21:42:53,104\n"), "", "")
+	f.Add([]byte("a\tb\tc\n1\t2\t3\n"), "id=a,text=b,created_at=c", "")
+	f.Add([]byte("id,text,date\n1,#a @b http://c.example,3/4/2015\n2,x,05.06.2015 1:02 PM\n3,y,24/4/2015\n"), "", "")
+	f.Add([]byte("id,text,date\n1,a,3/4/2015\n"), "", "D/M/YYYY")
+	f.Add([]byte("id,text,date\n1,a,04/03/2015 11:35\n"), "", "02/01/2006 15:04")
+	for _, name := range []string{"x_archive_tweets.csv", "airline_sentiment.csv", "airline_sentiment_resaved.csv", "4cat_twitterv2.csv", "twarc_csv.csv"} {
+		f.Add(readFixture(f, name), "", "")
+	}
+	for _, name := range []string{"crisislext26_2013_NY_train_crash-tweetids_entire_period.csv", "crisislext26_2013_NY_train_crash-tweets_labeled.csv"} {
+		b, err := os.ReadFile(testdata.Path(f, "crisis", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		if len(b) > 8<<10 { // the first rows; the fuzzer mutates small inputs best
+			b = b[:8<<10]
+		}
+		f.Add(b, "text=Included(Y/N)", "")
+		f.Add(b, "", "")
+	}
+	f.Fuzz(func(t *testing.T, in []byte, spec, layout string) {
 		m, err := ParseMapping(spec)
 		if err != nil {
 			m = Mapping{}
 		}
-		decodeAll(t, in, m, "twitter")
+		decodeOpts(t, in, Options{Columns: m, DefaultSource: "twitter", TimeLayout: layout})
+		decodeOpts(t, in, Options{Columns: m, Source: "mastodon", TimeLayout: layout, Location: time.FixedZone("", -8*3600)})
 		decodeAll(t, in, m, "")
 	})
 }

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,12 +17,48 @@ import (
 	"github.com/aftershock/aftershock/post"
 )
 
-// Decode reads the CSV file r: a header row, then one post per row. m names
-// the columns; fields it leaves empty are guessed from the header as
-// [DetectMapping] does. defaultSource is the source of rows without a source
-// column or cell ("twitter", "mastodon", …); it may be empty only when every
-// row names its source.
-func Decode(r io.Reader, m Mapping, defaultSource string) iter.Seq[collector.Item] {
+// Options tune Decode. The zero value guesses every column and the layout of
+// the times, reads times without zone as UTC, and needs a source column
+// holding platform names.
+type Options struct {
+	// Columns name columns, overriding the ones guessed from the header.
+	Columns Mapping
+	// Source, if set, is the platform of every row, whatever a source
+	// column says ("twitter", "mastodon", …).
+	Source string
+	// DefaultSource is the platform of rows whose source cell names no
+	// platform (see the package documentation); empty means such rows are
+	// refused.
+	DefaultSource string
+	// TimeLayout is the layout of the time column (see ParseTimeLayout);
+	// empty guesses it per value, and the order of day and month per file.
+	TimeLayout string
+	// Location is the zone of times written without one; nil is UTC.
+	Location *time.Location
+	// Note, if set, is told what the decoder assumed, once per kind and
+	// file, e.g. "times without a zone (such as "2/24/2015 11:35" on line 2)
+	// read as UTC; --tz names their zone". The importer prints these with
+	// its summary.
+	Note func(msg string)
+}
+
+// Look-ahead limits: rows whose date reads two ways (3/4/2015) wait for a
+// value that settles the order of day and month for the file; at most this
+// many rows, or bytes of their cells, wait.
+const (
+	maxHeldRows  = 10000
+	maxHeldBytes = 32 << 20
+)
+
+// heldRow is a row read while the order of day and month is not decided.
+type heldRow struct {
+	rec  []string // a copy of the record; nil for a CSV error
+	line int
+	err  error
+}
+
+// Decode reads the CSV file r: a header row, then one post per row.
+func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 	return func(yield func(collector.Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
 		if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
@@ -45,55 +79,90 @@ func Decode(r io.Reader, m Mapping, defaultSource string) iter.Seq[collector.Ite
 			return
 		}
 		header := append([]string(nil), rec...)
-		if !validUTF8(header) {
-			yield(collector.Item{Line: 1, Err: errors.New("csv: the header is not valid UTF-8 (is the file in another encoding, e.g. Latin-1?)")})
-			return
-		}
-		guess, _ := DetectMapping(header)
-		cols, err := resolve(header, guess.Merge(m))
+		d, err := newRowDecoder(header, opts)
 		if err != nil {
 			yield(collector.Item{Line: 1, Err: err})
 			return
 		}
-		def := ""
-		if strings.TrimSpace(defaultSource) != "" {
-			var ok bool
-			if def, ok = sourceName(defaultSource); !ok {
-				yield(collector.Item{Line: 1, Err: fmt.Errorf("csv: default source %q is not a source name (lower-case letters, digits, '.', '-', '_')", defaultSource)})
-				return
+		var (
+			held      []heldRow
+			heldBytes int
+		)
+		// emit decodes a row and yields its item.
+		emit := func(h heldRow) bool {
+			d.decided()
+			if h.err != nil {
+				return yield(collector.Item{Line: h.line, Err: h.err})
 			}
-		} else if cols.source < 0 {
-			yield(collector.Item{Line: 1, Err: errors.New("csv: the file has no source column and no default source was given")})
-			return
+			it := collector.Item{Line: h.line}
+			if p, err := d.post(h.rec, h.line); err != nil {
+				it.Err = fmt.Errorf("csv: line %d: %w", h.line, err)
+			} else {
+				it.Post = p
+			}
+			return yield(it)
 		}
-		d := rowDecoder{header: header, cols: cols, def: def}
+		// drain yields the held rows once the order is decided or the
+		// look-ahead ends.
+		drain := func() bool {
+			for i, h := range held {
+				held[i] = heldRow{}
+				if !emit(h) {
+					return false
+				}
+			}
+			held, heldBytes = held[:0], 0
+			return true
+		}
 		for {
 			rec, err := cr.Read()
 			if err == io.EOF {
-				return
+				break
 			}
+			var h heldRow
 			if err != nil {
 				var pe *csv.ParseError
 				if !errors.As(err, &pe) {
-					yield(collector.Item{Line: errLine(err, 0), Err: fmt.Errorf("csv: read: %w", err)})
+					d.times.gaveUp = true
+					if drain() {
+						yield(collector.Item{Line: errLine(err, 0), Err: fmt.Errorf("csv: read: %w", err)})
+					}
 					return
 				}
-				if !yield(collector.Item{Line: errLine(err, 1), Err: fmt.Errorf("csv: %w", err)}) {
+				h = heldRow{line: errLine(err, 1), err: fmt.Errorf("csv: %w", err)}
+			} else {
+				h.rec = rec
+				h.line, _ = cr.FieldPos(0)
+			}
+			// After the look-ahead gave up, rows no longer wait, but a
+			// value may still settle the order for the rows after it.
+			ambiguous := h.err == nil && d.observe(h.rec, h.line) && !d.times.gaveUp
+			if len(held) == 0 && !ambiguous {
+				if !emit(h) {
 					return
 				}
 				continue
 			}
-			line, _ := cr.FieldPos(0)
-			it := collector.Item{Line: line}
-			if p, err := d.post(rec); err != nil {
-				it.Err = fmt.Errorf("csv: line %d: %w", line, err)
-			} else {
-				it.Post = p
+			if h.rec != nil {
+				h.rec = append([]string(nil), h.rec...)
+				for _, c := range h.rec {
+					heldBytes += len(c)
+				}
 			}
-			if !yield(it) {
+			held = append(held, h)
+			switch {
+			case d.times.order != orderUnknown:
+			case len(held) >= maxHeldRows || heldBytes >= maxHeldBytes:
+				d.times.gaveUp = true
+			default:
+				continue
+			}
+			if !drain() {
 				return
 			}
 		}
+		d.times.gaveUp = true
+		drain()
 	}
 }
 
@@ -132,11 +201,89 @@ func sniffDelimiter(br *bufio.Reader) rune {
 	return ','
 }
 
+// rowDecoder turns the rows of one file into posts.
 type rowDecoder struct {
 	header []string
 	cols   columns
-	def    string
-	buf    bytes.Buffer
+	// source: the forced platform, the fallback for rows without one, and
+	// whether the source column was named (its cells are then taken as
+	// they are) rather than guessed (only platform names count).
+	force, def     string
+	sourceExplicit bool
+	sourceSeen     bool // a source cell that is no platform name was met
+	nameIsHandle   bool // the guessed "name" column holds handles when they look like one
+	times          timeReader
+	note           func(string)
+	noted          map[string]bool
+	buf            bytes.Buffer
+}
+
+func newRowDecoder(header []string, opts Options) (*rowDecoder, error) {
+	if !validUTF8(header) {
+		return nil, errors.New("csv: the header is not valid UTF-8 (is the file in another encoding, e.g. Latin-1?)")
+	}
+	guess, _ := DetectMapping(header)
+	m := guess.Merge(opts.Columns)
+	cols, err := resolve(header, m)
+	if err != nil {
+		return nil, err
+	}
+	d := &rowDecoder{header: header, cols: cols, note: opts.Note, noted: map[string]bool{}}
+	d.sourceExplicit = opts.Columns.Source != ""
+	d.nameIsHandle = m.Author == "" && opts.Columns.AuthorName == "" && normName(m.AuthorName) == "name"
+	for _, s := range []struct {
+		dst  *string
+		val  string
+		flag string
+	}{{&d.force, opts.Source, "source"}, {&d.def, opts.DefaultSource, "default source"}} {
+		if strings.TrimSpace(s.val) == "" {
+			continue
+		}
+		var ok bool
+		if *s.dst, ok = sourceName(s.val); !ok {
+			return nil, fmt.Errorf("csv: %s %q is not a source name (lower-case letters, digits, '.', '-', '_')", s.flag, s.val)
+		}
+	}
+	if d.force == "" && d.def == "" && cols.source < 0 {
+		return nil, errors.New("csv: the file has no source column and no default source was given")
+	}
+	if d.times.layout, err = ParseTimeLayout(opts.TimeLayout); err != nil {
+		return nil, fmt.Errorf("csv: %w", err)
+	}
+	d.times.loc = opts.Location
+	if d.times.loc == nil {
+		d.times.loc = time.UTC
+	}
+	return d, nil
+}
+
+// tell passes a note on, once per key.
+func (d *rowDecoder) tell(key, msg string) {
+	if d.note != nil && !d.noted[key] {
+		d.noted[key] = true
+		d.note(msg)
+	}
+}
+
+// observe looks at a row's time while the order of day and month is not
+// decided; it reports whether the row must wait for a decision.
+func (d *rowDecoder) observe(rec []string, line int) bool {
+	if d.times.order != orderUnknown || len(rec) != len(d.header) {
+		return false
+	}
+	return d.times.observe(strings.TrimSpace(rec[d.cols.created]), line)
+}
+
+// decided notes how the order of day and month was settled, once the
+// look-ahead ends or a value settled it.
+func (d *rowDecoder) decided() {
+	t := &d.times
+	switch {
+	case t.order != orderUnknown && t.decider != "":
+		d.tell("order", fmt.Sprintf("dates read as %s, as %s shows", t.order, t.decider))
+	case t.gaveUp && t.ambigDot && !t.ambigSlash:
+		d.tell("order", "dates with dots read as D.M.YYYY (day first, as usual with dots; no value settled it; --time-layout names another order)")
+	}
 }
 
 func (d *rowDecoder) cell(rec []string, i int) string {
@@ -146,7 +293,41 @@ func (d *rowDecoder) cell(rec []string, i int) string {
 	return strings.TrimSpace(rec[i])
 }
 
-func (d *rowDecoder) post(rec []string) (*post.Post, error) {
+// source returns the platform of a row.
+func (d *rowDecoder) source(rec []string) (string, error) {
+	if d.force != "" {
+		return d.force, nil
+	}
+	cell := d.cell(rec, d.cols.source)
+	if d.sourceExplicit {
+		if s, ok := sourceName(cell); ok {
+			return s, nil
+		}
+	} else if s, ok := platformName(cell); ok {
+		return s, nil
+	}
+	if cell != "" && !d.sourceSeen {
+		// The column holds client names ("Twitter for iPhone", an X
+		// archive's <a href=…>): the first one decides the file.
+		d.sourceSeen = true
+		col := d.header[d.cols.source]
+		if isTwitterClient(cell) && !d.sourceExplicit {
+			d.def = post.Twitter
+			d.tell("source", fmt.Sprintf("column %q holds Twitter client names (%q), not platforms: rows read as twitter (--source names the platform)", col, cell))
+		} else if d.def != "" {
+			d.tell("source", fmt.Sprintf("column %q holds %q, not a platform name: rows without one read as %s (--source names the platform)", col, cell, d.def))
+		}
+	}
+	if d.def == "" {
+		if cell == "" {
+			return "", fmt.Errorf("no source in column %q and no default source", d.header[d.cols.source])
+		}
+		return "", fmt.Errorf("column %q holds %q, not a platform name, and no default source was given", d.header[d.cols.source], cell)
+	}
+	return d.def, nil
+}
+
+func (d *rowDecoder) post(rec []string, line int) (*post.Post, error) {
 	if len(rec) != len(d.header) {
 		return nil, fmt.Errorf("%d fields, but the header has %d", len(rec), len(d.header))
 	}
@@ -154,12 +335,9 @@ func (d *rowDecoder) post(rec []string) (*post.Post, error) {
 		return nil, errors.New("not valid UTF-8 (is the file in another encoding, e.g. Latin-1?)")
 	}
 	c := d.cols
-	source := d.def
-	if s, ok := sourceName(d.cell(rec, c.source)); ok {
-		source = s
-	}
-	if source == "" {
-		return nil, fmt.Errorf("no source in column %q and no default source", d.header[c.source])
+	source, err := d.source(rec)
+	if err != nil {
+		return nil, err
 	}
 	id := d.cell(rec, c.id)
 	if id == "" {
@@ -176,9 +354,16 @@ func (d *rowDecoder) post(rec []string) (*post.Post, error) {
 	if ts == "" {
 		return nil, fmt.Errorf("no time in column %q", d.header[c.created])
 	}
-	created, err := parseTime(ts)
+	created, naive, err := d.times.parse(ts)
 	if err != nil {
 		return nil, fmt.Errorf("column %q: %w", d.header[c.created], err)
+	}
+	if naive {
+		if d.times.loc == time.UTC {
+			d.tell("zone", fmt.Sprintf("times without a zone (such as %q on line %d) read as UTC; --tz names their zone", ts, line))
+		} else {
+			d.tell("zone", fmt.Sprintf("times without a zone (such as %q on line %d) read as %s", ts, line, d.times.loc))
+		}
 	}
 	p := &post.Post{
 		ID:        post.MakeID(source, id),
@@ -194,6 +379,9 @@ func (d *rowDecoder) post(rec []string) (*post.Post, error) {
 			ID:     d.cell(rec, c.authorID),
 		},
 	}
+	if d.nameIsHandle && looksLikeHandle(p.Author.Name) {
+		p.Author.Handle, p.Author.Name = strings.TrimPrefix(p.Author.Name, "@"), ""
+	}
 	if p.Author.ID != "" {
 		if err := checkID(p.Author.ID); err != nil {
 			return nil, fmt.Errorf("author id: %w", err)
@@ -204,6 +392,21 @@ func (d *rowDecoder) post(rec []string) (*post.Post, error) {
 			return nil, fmt.Errorf("reply-to id: %w", err)
 		}
 		p.ReplyTo = post.MakeID(source, r)
+	}
+	if c.hashtags >= 0 {
+		p.Hashtags = listCell(rec[c.hashtags], '#')
+	} else {
+		p.Hashtags = textHashtags(p.Text)
+	}
+	if c.mentions >= 0 {
+		p.Mentions = listCell(rec[c.mentions], '@')
+	} else {
+		p.Mentions = textMentions(p.Text)
+	}
+	if c.links >= 0 {
+		p.Links = linkCell(rec[c.links])
+	} else {
+		p.Links = textLinks(p.Text)
 	}
 	if source == post.Twitter {
 		if p.Author.Handle != "" {
@@ -223,6 +426,22 @@ func (d *rowDecoder) post(rec []string) (*post.Post, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// looksLikeHandle reports whether a "name" cell is a handle (no spaces, at
+// most 64 letters, digits, '_', '.', '-' and a leading '@') rather than a
+// display name.
+func looksLikeHandle(s string) bool {
+	s = strings.TrimPrefix(s, "@")
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // raw encodes the row as a JSON object keyed by the header.
@@ -255,14 +474,14 @@ func validUTF8(rec []string) bool {
 	return true
 }
 
-// sourceName normalises a source cell; ok is false when s is not a platform
-// name (empty, or free text such as a client name).
+// sourceName normalises a source name given by the user or a named source
+// column; ok is false when s is not a name (empty, or free text such as a
+// client name).
 func sourceName(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	switch s {
-	case "x", "x.com", "tweet", "tweets", "twitter.com":
-		return post.Twitter, true
+	if p, ok := platformName(s); ok {
+		return p, true
 	}
+	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" || len(s) > 32 {
 		return "", false
 	}
@@ -272,6 +491,37 @@ func sourceName(s string) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// platforms are the names a guessed source column must hold to be taken as
+// the platform of its rows, with their spellings.
+var platforms = map[string]string{
+	"twitter": post.Twitter, "x": post.Twitter, "x.com": post.Twitter, "twitter.com": post.Twitter, "tweet": post.Twitter, "tweets": post.Twitter,
+	"mastodon": post.Mastodon, "bluesky": post.Bluesky, "bsky": post.Bluesky, "bsky.app": post.Bluesky,
+	"reddit": post.Reddit, "hackernews": post.HackerNews, "hacker news": post.HackerNews, "hn": post.HackerNews,
+	"facebook": "facebook", "instagram": "instagram", "threads": "threads", "tiktok": "tiktok",
+	"youtube": "youtube", "telegram": "telegram", "linkedin": "linkedin", "tumblr": "tumblr",
+	"weibo": "weibo", "vk": "vk", "gab": "gab", "truthsocial": "truthsocial", "truth social": "truthsocial",
+	"4chan": "4chan", "discord": "discord", "rss": "rss", "news": "news",
+}
+
+// platformName returns the platform a cell names; ok is false for anything
+// else, such as a client name ("web", "Twitter for iPhone").
+func platformName(s string) (string, bool) {
+	p, ok := platforms[strings.ToLower(strings.TrimSpace(s))]
+	return p, ok
+}
+
+// isTwitterClient reports whether a source cell names a Twitter client: an X
+// archive's <a href="http://twitter.com/…">, "Twitter for iPhone", "Twitter
+// Web Client", "Twitter Web App", "TweetDeck".
+func isTwitterClient(s string) bool {
+	l := strings.ToLower(s)
+	if strings.HasPrefix(l, "<a ") {
+		return strings.Contains(l, "href=\"http://twitter.com") || strings.Contains(l, "href=\"https://twitter.com") ||
+			strings.Contains(l, "href=\"https://mobile.twitter.com") || strings.Contains(l, "href=\"http://mobile.twitter.com")
+	}
+	return strings.HasPrefix(l, "twitter for ") || strings.HasPrefix(l, "twitter web ") || l == "tweetdeck" || strings.HasPrefix(l, "tweetdeck ")
 }
 
 // checkID rejects an id a spreadsheet turned into a number in scientific
@@ -309,45 +559,4 @@ func allDigits(s string) bool {
 func isDecimal(s string) bool {
 	whole, frac, _ := strings.Cut(s, ".")
 	return whole != "" && allDigits(whole) && allDigits(frac)
-}
-
-const maxEpoch = 253402300799 // 9999-12-31T23:59:59Z
-
-// parseTime reads a time in one of the layouts the package accepts.
-func parseTime(s string) (time.Time, error) {
-	if isDecimal(s) {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f <= 0 {
-			return time.Time{}, fmt.Errorf("unix time %q is out of range", s)
-		}
-		if f >= 1e11 { // milliseconds: 1e11 seconds is the year 5138
-			f /= 1000
-		}
-		if f > maxEpoch {
-			return time.Time{}, fmt.Errorf("unix time %q is out of range", s)
-		}
-		sec, frac := math.Modf(f)
-		return time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3).UTC(), nil
-	}
-	layouts := [...]string{
-		time.RFC3339Nano,
-		"2006-01-02T15:04:05Z0700",
-		"2006-01-02T15:04:05",
-		"2006-01-02 15:04:05Z07:00",
-		"2006-01-02 15:04:05Z0700",
-		"2006-01-02 15:04:05 -0700",
-		"2006-01-02 15:04:05 Z07:00",
-		"2006-01-02 15:04:05",
-		time.RubyDate,
-		"2006-01-02T15:04Z07:00",
-		"2006-01-02T15:04",
-		"2006-01-02 15:04",
-		"2006-01-02",
-	}
-	for _, l := range layouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time in a known layout (RFC 3339, \"2006-01-02 15:04:05\", \"Mon Jan 02 15:04:05 -0700 2006\", unix seconds or milliseconds, \"2006-01-02\")", s)
 }

@@ -20,6 +20,9 @@ type Mapping struct {
 	Lang       string
 	Source     string // platform of each row
 	ReplyTo    string // native id of the post a row answers
+	Hashtags   string // hashtags of a row, as a list (see Decode)
+	Mentions   string // mentioned handles, as a list
+	Links      string // links, as a list
 }
 
 // field describes one Mapping field: its key in a mapping spec, where it lives
@@ -35,15 +38,39 @@ func fields() []field {
 	return []field{
 		{"id", func(m *Mapping) *string { return &m.ID }, []string{"id", "id_str", "tweet_id", "post_id", "status_id", "twitter_id"}},
 		{"text", func(m *Mapping) *string { return &m.Text }, []string{"full_text", "text", "body", "content", "tweet_text", "message"}},
-		{"created_at", func(m *Mapping) *string { return &m.CreatedAt }, []string{"created_at", "date", "timestamp", "time", "created", "created_utc", "post_created"}},
+		{"created_at", func(m *Mapping) *string { return &m.CreatedAt }, []string{"created_at", "unix_timestamp", "timestamp_utc", "date", "timestamp", "time", "created", "created_utc", "post_created", "tweet_created", "datetime"}},
 		{"author", func(m *Mapping) *string { return &m.Author }, []string{"author", "username", "screen_name", "user", "author.username", "author_handle", "user_screen_name"}},
-		{"author_name", func(m *Mapping) *string { return &m.AuthorName }, []string{"name", "author_name", "author.name", "user_name"}},
+		{"author_name", func(m *Mapping) *string { return &m.AuthorName }, []string{"name", "author_name", "author.name", "user_name", "author_fullname"}},
 		{"author_id", func(m *Mapping) *string { return &m.AuthorID }, []string{"author_id", "user_id", "author.id"}},
 		{"url", func(m *Mapping) *string { return &m.URL }, []string{"url", "permalink", "link", "tweet_url"}},
-		{"lang", func(m *Mapping) *string { return &m.Lang }, []string{"lang", "language"}},
+		{"lang", func(m *Mapping) *string { return &m.Lang }, []string{"lang", "language", "language_guess"}},
 		{"source", func(m *Mapping) *string { return &m.Source }, []string{"source", "platform"}},
 		{"reply_to", func(m *Mapping) *string { return &m.ReplyTo }, []string{"in_reply_to_id", "in_reply_to_status_id", "reply_to", "referenced_tweets.replied_to.id"}},
+		{"hashtags", func(m *Mapping) *string { return &m.Hashtags }, []string{"hashtags", "entities.hashtags", "hashtag"}},
+		{"mentions", func(m *Mapping) *string { return &m.Mentions }, []string{"mentions", "entities.mentions", "user_mentions"}},
+		{"links", func(m *Mapping) *string { return &m.Links }, []string{"links", "urls", "expanded_urls", "entities.urls"}},
 	}
+}
+
+// guessCreated finds a time column by its name's shape when no name in the
+// list matched: "*_created", "created*", "*_date", "*_time" or
+// "*_timestamp", leaving out the times of accounts ("user_created_at").
+func guessCreated(header []string) string {
+	for _, shape := range []func(string) bool{
+		func(n string) bool { return strings.HasSuffix(n, "_created") || strings.HasPrefix(n, "created") },
+		func(n string) bool {
+			return strings.HasSuffix(n, "_date") || strings.HasSuffix(n, "_time") || strings.HasSuffix(n, "_timestamp") || strings.HasSuffix(n, "_datetime")
+		},
+	} {
+		for _, h := range header {
+			n := normName(h)
+			if !shape(n) || strings.Contains(n, "user") || strings.Contains(n, "author") || strings.Contains(n, "account") || strings.Contains(n, "profile") || strings.Contains(n, "retweeted") || strings.Contains(n, "quoted") {
+				continue
+			}
+			return strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		}
+	}
+	return ""
 }
 
 // normName puts a column name in the form names are compared in.
@@ -78,6 +105,9 @@ func DetectMapping(header []string) (Mapping, error) {
 				break
 			}
 		}
+	}
+	if m.CreatedAt == "" {
+		m.CreatedAt = guessCreated(header)
 	}
 	if missing := missingRequired(m); len(missing) > 0 {
 		return m, fmt.Errorf("csv: %s; the header has: %s%s", missingMsg(missing), quoteList(header), hint(missing))
@@ -134,8 +164,8 @@ func quoteList(xs []string) string {
 
 // ParseMapping reads a mapping from a spec of comma-separated key=column
 // pairs, e.g. "id=Tweet ID,text=Tweet Text,created_at=Timestamp". Keys are id,
-// text, created_at, author, author_name, author_id, url, lang, source and
-// reply_to; fields not named stay empty. An empty spec is the empty mapping.
+// text, created_at, author, author_name, author_id, url, lang, source,
+// reply_to, hashtags, mentions and links; fields not named stay empty. An empty spec is the empty mapping.
 func ParseMapping(spec string) (Mapping, error) {
 	var m Mapping
 	if strings.TrimSpace(spec) == "" {
@@ -183,7 +213,7 @@ func (m Mapping) Merge(over Mapping) Mapping {
 
 // columns are the header indexes of the mapped fields, -1 for none.
 type columns struct {
-	id, text, created, author, authorName, authorID, url, lang, source, replyTo int
+	id, text, created, author, authorName, authorID, url, lang, source, replyTo, hashtags, mentions, links int
 }
 
 // resolve finds the columns of m in header; every column m names must exist
@@ -198,7 +228,7 @@ func resolve(header []string, m Mapping) (columns, error) {
 		}
 	}
 	var c columns
-	ptrs := []*int{&c.id, &c.text, &c.created, &c.author, &c.authorName, &c.authorID, &c.url, &c.lang, &c.source, &c.replyTo}
+	ptrs := []*int{&c.id, &c.text, &c.created, &c.author, &c.authorName, &c.authorID, &c.url, &c.lang, &c.source, &c.replyTo, &c.hashtags, &c.mentions, &c.links}
 	var errs, missing []string
 	for i, f := range fields() {
 		*ptrs[i] = -1

@@ -35,13 +35,20 @@ type Enricher interface {
 type Options struct {
 	Format     Format          // force a format; empty detects it per input
 	CSVColumns csvfile.Mapping // CSV columns that override the guessed ones
-	CSVSource  string          // source of CSV rows without a source column (default "csv")
-	BatchSize  int             // posts per transaction (default 1000)
-	Stdin      io.Reader       // what "-" reads (default os.Stdin)
-	Now        func() time.Time
-	Enrich     Enricher // nil: posts are stored as decoded
+	// CSVSource, if set, is the platform of every CSV row, over any source
+	// column; empty takes a source column that names platforms, else "csv".
+	CSVSource     string
+	CSVTimeLayout string         // layout of CSV times (csvfile.ParseTimeLayout); empty guesses it
+	CSVLocation   *time.Location // zone of CSV times written without one; nil is UTC
+	BatchSize     int            // posts per transaction (default 1000)
+	Stdin         io.Reader      // what "-" reads (default os.Stdin)
+	Now           func() time.Time
+	Enrich        Enricher // nil: posts are stored as decoded
 	// Progress, if set, is called after every batch and at the end of each input.
 	Progress func(Summary)
+	// csvNote is told what the CSV decoder assumed about the input being
+	// read (the zone of naive times, the order of day and month).
+	csvNote func(string)
 }
 
 // Summary adds up an import.
@@ -279,11 +286,10 @@ func decoder(f Format, opts Options) (collector.DecodeFunc, error) {
 	case RedditJSON:
 		return reddit.DecodeListing, nil
 	case CSV:
-		src := opts.CSVSource
-		if src == "" {
-			src = "csv"
-		}
-		return func(r io.Reader) iter.Seq[collector.Item] { return csvfile.Decode(r, opts.CSVColumns, src) }, nil
+		return func(r io.Reader) iter.Seq[collector.Item] {
+			return csvfile.Decode(r, csvfile.Options{Columns: opts.CSVColumns, Source: opts.CSVSource, DefaultSource: "csv",
+				TimeLayout: opts.CSVTimeLayout, Location: opts.CSVLocation, Note: opts.csvNote})
+		}, nil
 	}
 	return nil, fmt.Errorf("%w %q", ErrUnknownFormat, f)
 }
