@@ -19,6 +19,7 @@ type result struct {
 	lines   []int // line of each post
 	deletes []collector.Item
 	errs    []collector.Item
+	expects []collector.Item
 }
 
 // collect runs a decoder to the end, checking the Item invariants.
@@ -33,6 +34,8 @@ func collect(t testing.TB, seq iter.Seq[collector.Item]) result {
 			r.lines = append(r.lines, it.Line)
 		case it.Delete != nil:
 			r.deletes = append(r.deletes, it)
+		case it.Expect != nil:
+			r.expects = append(r.expects, it)
 		default:
 			r.errs = append(r.errs, it)
 		}
@@ -40,7 +43,7 @@ func collect(t testing.TB, seq iter.Seq[collector.Item]) result {
 	return r
 }
 
-// checkItem fails unless it has exactly one of Post, Delete, Err, a line,
+// checkItem fails unless it has exactly one of Post, Delete, Err, Expect, a line,
 // and (for a post) passes Validate and carries its raw bytes.
 func checkItem(t testing.TB, it collector.Item) {
 	t.Helper()

@@ -220,6 +220,9 @@ func (s *Search) decodePage(body []byte, st searchState) (live.Batch, error) {
 	now := s.now().UTC()
 	k := 0 // the decoder yields one item per data element first, in order
 	for it := range DecodeTwarc2(bytes.NewReader(body)) {
+		if it.Expect != nil {
+			continue // meta.result_count: the chain keeps its own state
+		}
 		switch {
 		case it.Post != nil:
 			if it.Post.CollectedAt.IsZero() {

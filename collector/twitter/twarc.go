@@ -136,12 +136,31 @@ type v2Context struct {
 // line with author and referenced tweets merged in). Both may be mixed.
 // Page-level errors[] about missing resources, counts-endpoint buckets and
 // empty pages yield nothing; a record that is only an error of the request
-// or stream yields an Err item.
+// or stream yields an Err item. A page whose meta has result_count yields an
+// Expect item after its posts. It reads the records with
+// [collector.DecodeRecords] and [Twarc2Records].
 func DecodeTwarc2(r io.Reader) iter.Seq[collector.Item] {
-	return collector.DecodeRecords(r, twarcFormat, decodeTwarcRecord)
+	return collector.DecodeRecords(r, twarcFormat, Twarc2Records())
 }
 
-func decodeTwarcRecord(line int, data []byte, yield func(collector.Item) bool) bool {
+// maxFlatSeen bounds how many tweet ids one input of flattened lines
+// remembers so as to yield each merged-in referenced tweet once; when it is
+// reached the memory starts over (a repeat is then yielded again, which the
+// store's upsert absorbs).
+const maxFlatSeen = 1 << 20
+
+// Twarc2Records returns the [collector.RecordFunc] of twarc2 output: it
+// decodes one record, a raw API v2 page or a flattened tweet, as
+// [DecodeTwarc2] does. Each call returns a decoder with fresh state (the
+// referenced tweets of flattened lines already yielded), for one input.
+func Twarc2Records() collector.RecordFunc {
+	seen := make(map[string]bool) // tweet id → yielded with its author
+	return func(line int, data []byte, yield func(collector.Item) bool) bool {
+		return decodeTwarcRecord(line, data, seen, yield)
+	}
+}
+
+func decodeTwarcRecord(line int, data []byte, seen map[string]bool, yield func(collector.Item) bool) bool {
 	if k := objectKind(data); k != "" {
 		return yield(errItem(line, "%s: record is %s, not an API page or tweet object", twarcFormat, k))
 	}
@@ -151,17 +170,12 @@ func decodeTwarcRecord(line int, data []byte, yield func(collector.Item) bool) b
 	}
 	switch {
 	case present(shape.Data) || present(shape.Includes) || present(shape.Meta):
-		return decodeTwarcPage(line, data, yield)
+		if !decodeTwarcPage(line, data, yield) {
+			return false
+		}
+		return yieldResultCount(line, shape.Meta, yield)
 	case present(shape.ID):
-		var tw v2Tweet
-		if err := json.Unmarshal(data, &tw); err != nil {
-			return yield(errItem(line, "%s: decode flattened tweet: %v", twarcFormat, err))
-		}
-		ctx := &v2Context{}
-		if tw.Twarc != nil {
-			ctx.collectedAt = parseRetrievedAt(tw.Twarc.RetrievedAt)
-		}
-		return yield(v2TweetItem(line, data, &tw, ctx))
+		return decodeFlatTweet(line, data, seen, yield)
 	case len(shape.Errors) > 0:
 		if e := requestError(shape.Errors); e != nil {
 			return yield(errItem(line, "%s: API error record: %s", twarcFormat, describeError(e)))
@@ -169,6 +183,89 @@ func decodeTwarcRecord(line int, data []byte, yield func(collector.Item) bool) b
 		return true // only errors about missing resources: nothing to import
 	}
 	return yield(errItem(line, "%s: record is neither an API page (no data) nor a tweet (no id)", twarcFormat))
+}
+
+// yieldResultCount yields an Expect item for a page's meta.result_count,
+// when meta has one.
+func yieldResultCount(line int, meta json.RawMessage, yield func(collector.Item) bool) bool {
+	if !present(meta) || objectKind(meta) != "" {
+		return true
+	}
+	var m struct {
+		ResultCount *jsonCount `json:"result_count"`
+	}
+	if json.Unmarshal(meta, &m) != nil || m.ResultCount == nil || *m.ResultCount < 0 {
+		return true
+	}
+	return yield(collector.Item{Line: line, Expect: &collector.Expect{Posts: int64(*m.ResultCount), Field: "meta.result_count"}})
+}
+
+// decodeFlatTweet yields a `twarc2 flatten` line: the tweet, then the
+// referenced tweets merged into it (retweeted, quoted, replied-to, and the
+// ones they reference in turn when those are merged in too), which are
+// posts as much as the includes.tweets of a raw page are. A referenced tweet
+// is merged in when it has a text or creation time; one with only an id and
+// type is a bare reference. Each referenced tweet is yielded once per input
+// (seen); one that cannot be read is left out quietly, as for pages.
+func decodeFlatTweet(line int, data []byte, seen map[string]bool, yield func(collector.Item) bool) bool {
+	var tw v2Tweet
+	if err := json.Unmarshal(data, &tw); err != nil {
+		return yield(errItem(line, "%s: decode flattened tweet: %v", twarcFormat, err))
+	}
+	ctx := &v2Context{}
+	if tw.Twarc != nil {
+		ctx.collectedAt = parseRetrievedAt(tw.Twarc.RetrievedAt)
+	}
+	it := v2TweetItem(line, data, &tw, ctx)
+	if !yield(it) {
+		return false
+	}
+	if it.Post == nil {
+		return true
+	}
+	markSeen(seen, string(tw.ID), true)
+	var refs struct {
+		Refs []json.RawMessage `json:"referenced_tweets"`
+	}
+	if json.Unmarshal(data, &refs) != nil {
+		return true
+	}
+	return yieldFlatRefs(line, refs.Refs, ctx, seen, 0, yield)
+}
+
+// yieldFlatRefs yields the merged-in referenced tweets raws (each keeps its
+// object verbatim as Raw, with the "type" key flatten puts beside the
+// tweet's fields), descending into their own referenced_tweets up to three
+// levels deep.
+func yieldFlatRefs(line int, raws []json.RawMessage, ctx *v2Context, seen map[string]bool, depth int, yield func(collector.Item) bool) bool {
+	if depth >= 3 {
+		return true
+	}
+	for _, raw := range raws {
+		if objectKind(raw) != "" {
+			continue
+		}
+		var tw v2Tweet
+		var nested struct {
+			Refs []json.RawMessage `json:"referenced_tweets"`
+		}
+		if json.Unmarshal(raw, &tw) != nil || json.Unmarshal(raw, &nested) != nil || tw.ID == "" || (tw.Text == "" && tw.CreatedAt == "") {
+			continue
+		}
+		// A reference merged in deeper down may lack its author; a later copy
+		// that has it is yielded again, filling it in.
+		complete := tw.Author != nil && tw.Author.Username != ""
+		if had, ok := seen[string(tw.ID)]; !ok || complete && !had {
+			markSeen(seen, string(tw.ID), complete)
+			if it := v2TweetItem(line, raw, &tw, ctx); it.Post != nil && !yield(it) {
+				return false
+			}
+		}
+		if !yieldFlatRefs(line, nested.Refs, ctx, seen, depth+1, yield) {
+			return false
+		}
+	}
+	return true
 }
 
 // requestError returns the first error that is about the request or stream
@@ -475,4 +572,13 @@ func mediaURL(m *v2Media) string {
 		return m.URL
 	}
 	return m.PreviewImageURL
+}
+
+// markSeen records that the post id was yielded, and whether with its
+// author; it forgets all ids first when seen holds maxFlatSeen of them.
+func markSeen(seen map[string]bool, id string, withAuthor bool) {
+	if len(seen) >= maxFlatSeen {
+		clear(seen)
+	}
+	seen[id] = withAuthor
 }

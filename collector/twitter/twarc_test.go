@@ -2,9 +2,14 @@ package twitter
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aftershock/aftershock/collector"
+	"github.com/aftershock/aftershock/internal/testdata"
 	"github.com/aftershock/aftershock/post"
 )
 
@@ -274,6 +279,7 @@ func TestDecodeTwarc2Edges(t *testing.T) {
 		posts    int
 		errLines []int
 		errHas   string
+		expects  []int64 // meta.result_count announced, in order
 	}
 	tests := []struct {
 		name string
@@ -283,7 +289,9 @@ func TestDecodeTwarc2Edges(t *testing.T) {
 		{"empty", "", out{}},
 		{"malformed line goes on", `{"data":{"id":"1","text":"a",` + v2tm + `}}` + "\n{\"data\":[\n" + `{"data":{"id":"3","text":"c",` + v2tm + `}}`,
 			out{posts: 2, errLines: []int{2}, errHas: "malformed JSON"}},
-		{"no results page", `{"meta":{"result_count":0},"__twarc":{"retrieved_at":"2026-05-01T10:00:01+00:00"}}`, out{}},
+		{"no results page", `{"meta":{"result_count":0},"__twarc":{"retrieved_at":"2026-05-01T10:00:01+00:00"}}`, out{expects: []int64{0}}},
+		{"result count as string", `{"data":[{"id":"1","text":"a",` + v2tm + `}],"meta":{"result_count":"1"}}`, out{posts: 1, expects: []int64{1}}},
+		{"result count garbage", `{"data":[{"id":"1","text":"a",` + v2tm + `}],"meta":{"result_count":"x"}}` + "\n" + `{"meta":{"result_count":-4}}` + "\n" + `{"meta":[1]}`, out{posts: 1, expects: []int64{0}}},
 		{"counts page", `{"data":[{"end":"2021-10-16T19:00:00.000Z","start":"2021-10-16T18:21:34.000Z","tweet_count":3961}],"meta":{"total_tweet_count":3961}}`, out{}},
 		{"resource errors only", `{"errors":[{"value":"1","detail":"Could not find tweet with ids: [1].","title":"Not Found Error","resource_type":"tweet","parameter":"ids","resource_id":"1","type":"https://api.twitter.com/2/problems/resource-not-found"}]}`, out{}},
 		{"page with data and errors", `{"data":[{"id":"1","text":"a",` + v2tm + `}],"errors":[{"title":"Forbidden","resource_type":"user","resource_id":"x"}]}`, out{posts: 1}},
@@ -304,8 +312,13 @@ func TestDecodeTwarc2Edges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := collect(t, DecodeTwarc2(strings.NewReader(tt.in)))
-			if len(r.posts) != tt.want.posts || len(r.deletes) != 0 || len(r.errs) != len(tt.want.errLines) {
-				t.Fatalf("got %d posts, %d deletes, errors %v; want %+v", len(r.posts), len(r.deletes), r.errs, tt.want)
+			if len(r.posts) != tt.want.posts || len(r.deletes) != 0 || len(r.errs) != len(tt.want.errLines) || len(r.expects) != len(tt.want.expects) {
+				t.Fatalf("got %d posts, %d deletes, errors %v, expects %v; want %+v", len(r.posts), len(r.deletes), r.errs, r.expects, tt.want)
+			}
+			for i, e := range r.expects {
+				if e.Expect.Posts != tt.want.expects[i] || e.Expect.Field != "meta.result_count" {
+					t.Errorf("expect %d: %+v, want %d posts from meta.result_count", i, *e.Expect, tt.want.expects[i])
+				}
 			}
 			for i, e := range r.errs {
 				if e.Line != tt.want.errLines[i] || !strings.Contains(e.Err.Error(), tt.want.errHas) || !strings.HasPrefix(e.Err.Error(), "twarc2: ") {
@@ -331,6 +344,10 @@ func TestDecodeTwarc2Page(t *testing.T) {
 	// The three posts of data, then the replied-to tweet from includes.
 	if len(r.posts) != 4 || len(r.errs) != 0 || r.posts[3].ID != "twitter:90" || r.posts[3].Revision != 1 {
 		t.Fatalf("got %d posts, errors %v", len(r.posts), r.errs)
+	}
+	// meta.result_count is announced once, after the page's posts.
+	if len(r.expects) != 1 || *r.expects[0].Expect != (collector.Expect{Posts: 3, Field: "meta.result_count"}) || r.expects[0].Line != 1 {
+		t.Errorf("expects %+v, want one of 3 posts from meta.result_count at line 1", r.expects)
 	}
 	long := "The API is down again & status page says green. Long post continues here #outage https://t.co/a"
 	for _, w := range []want{
@@ -365,9 +382,15 @@ func TestDecodeTwarc2Flattened(t *testing.T) {
 		`"__twarc":{"url":"https://api.twitter.com/2/tweets/search/recent","version":"2.14.0","retrieved_at":"2026-05-02T11:00:05+00:00"}}` + "\n" +
 		`{"id":"202","text":"plain","created_at":"2026-05-02T11:01:00.000Z"}`
 	r := collect(t, DecodeTwarc2(strings.NewReader(in)))
-	if len(r.posts) != 2 || len(r.errs) != 0 {
-		t.Fatalf("got %d posts, errors %v", len(r.posts), r.errs)
+	if len(r.posts) != 3 || len(r.errs) != 0 || len(r.expects) != 0 {
+		t.Fatalf("got %d posts, errors %v, expects %v", len(r.posts), r.errs, r.expects)
 	}
+	// The retweeted tweet merged into line 1 is a post too, right after it.
+	checkWant(t, r, want{idx: 1, line: 1, id: "twitter:200", url: "https://x.com/carol/status/200",
+		author:  post.Author{ID: "6", Handle: "carol", URL: "https://x.com/carol"},
+		text:    "Outage at the data centre, all services down https://t.co/z",
+		created: "2026-05-02T10:00:00Z", collected: "2026-05-02T11:00:05Z",
+		hashtags: []string{"down"}, links: []string{"https://status.example.org/incident/1"}, media: []string{"https://pbs.twimg.com/media/z.jpg"}})
 	checkWant(t, r, want{idx: 0, line: 1, id: "twitter:201", url: "https://x.com/dave/status/201",
 		author: post.Author{ID: "5", Handle: "dave", Name: "Dave", URL: "https://x.com/dave"},
 		text:   "Outage at the data centre, all services down https://t.co/z", lang: "en",
@@ -375,7 +398,7 @@ func TestDecodeTwarc2Flattened(t *testing.T) {
 		repostOf: "twitter:200", metrics: post.Metrics{Reposts: 4},
 		hashtags: []string{"down"}, mentions: []string{"carol"},
 		links: []string{"https://status.example.org/incident/1"}, media: []string{"https://pbs.twimg.com/media/z.jpg"}})
-	checkWant(t, r, want{idx: 1, line: 2, id: "twitter:202", url: "https://x.com/i/web/status/202",
+	checkWant(t, r, want{idx: 2, line: 2, id: "twitter:202", url: "https://x.com/i/web/status/202",
 		text: "plain", created: "2026-05-02T11:01:00Z"})
 }
 
@@ -387,8 +410,92 @@ func FuzzDecodeTwarc2(f *testing.F) {
 		`{"errors":[{"title":"operational-disconnect"}]}`,
 		`{"id":"5","text":"t","created_at":"2026-05-01T10:00:00Z","author":{"username":"x"},"referenced_tweets":[{"type":"quoted","id":"4","text":"q"}]}`,
 		"{\"data\":\n",
+		`{"id":"7","text":"RT","created_at":"2026-05-01T10:00:00Z","referenced_tweets":[{"type":"retweeted","id":"6","text":"o","created_at":"2026-05-01T09:00:00Z","referenced_tweets":[{"type":"quoted","id":"5","text":"q"}]}]}` + "\n" +
+			`{"id":"8","text":"x","created_at":"2026-05-01T10:00:00Z","referenced_tweets":[{"type":"quoted","id":"5","text":"q","created_at":"2026-05-01T08:00:00Z","author":{"id":"1","username":"u"}}]}`,
+		`{"data":[],"meta":{"result_count":"7"}}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzCheck(t, DecodeTwarc2, in) })
+}
+
+// FuzzDecodeTwarc2Flat starts from a real `twarc2 flatten` line: the
+// shortest of twarc-csv_flat.jsonl with referenced tweets merged in (about
+// 3 KB; longer seeds take the fuzzer's whole time to minimise).
+func FuzzDecodeTwarc2Flat(f *testing.F) {
+	b, err := os.ReadFile(testdata.Path(f, "realworld", "twarc-csv_flat.jsonl"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+	shortest := lines[0]
+	for _, l := range lines {
+		if bytes.Contains(l, []byte(`"referenced_tweets"`)) && len(l) < len(shortest) {
+			shortest = l
+		}
+	}
+	f.Add(shortest)
+	f.Fuzz(func(t *testing.T, in []byte) { fuzzCheck(t, DecodeTwarc2, in) })
+}
+
+// The same 100-tweet search as `twarc2 flatten` lines and as one raw page
+// must give the same archive: the 100 tweets and the 64 distinct tweets they
+// reference (66 in includes.tweets, 2 of them also in data), each with the
+// same content. Flattened lines repeat a referenced tweet that is also a
+// line of its own, and one merged in two levels deep (without its author)
+// is yielded again where a later line carries its author: 169 posts, 164
+// ids; the store's upsert keeps the last, fuller copy, and so does this test.
+func TestDecodeTwarc2FlatMatchesPages(t *testing.T) {
+	flat := decodeFile(t, DecodeTwarc2, "realworld", "twarc-csv_flat.jsonl")
+	pages := decodeFile(t, DecodeTwarc2, "realworld", "twarc-csv_noflat.jsonl")
+	if len(flat.posts) != 169 || len(flat.errs) != 0 || len(flat.expects) != 0 {
+		t.Fatalf("flat: %d posts, errors %v, expects %v; want 169 posts", len(flat.posts), flat.errs, flat.expects)
+	}
+	if len(pages.posts) != 164 || len(pages.errs) != 0 || len(pages.expects) != 1 || pages.expects[0].Expect.Posts != 100 {
+		t.Fatalf("pages: %d posts, errors %v, expects %v; want 164 posts and result_count 100", len(pages.posts), pages.errs, pages.expects)
+	}
+	last := func(r result) map[string]*post.Post {
+		m := make(map[string]*post.Post)
+		for _, p := range r.posts {
+			m[p.ID] = p
+		}
+		return m
+	}
+	a, b := last(flat), last(pages)
+	if len(a) != 164 || len(b) != 164 {
+		t.Fatalf("%d and %d distinct ids, want 164", len(a), len(b))
+	}
+	summary := func(p *post.Post) string {
+		return fmt.Sprintf("url=%s author=%+v text=%q lang=%s created=%s collected=%s reply=%s quote=%s repost=%s metrics=%+v tags=%q mentions=%q links=%q media=%q",
+			p.URL, p.Author, p.Text, p.Lang, p.CreatedAt, p.CollectedAt, p.ReplyTo, p.QuoteOf, p.RepostOf, p.Metrics, p.Hashtags, p.Mentions, p.Links, p.Media)
+	}
+	ids := make([]string, 0, len(b))
+	for id := range b {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	reposts, replies, authors := 0, 0, 0
+	for _, id := range ids {
+		pa, pb := a[id], b[id]
+		if pa == nil {
+			t.Errorf("%s: only in the pages", id)
+			continue
+		}
+		if sa, sb := summary(pa), summary(pb); sa != sb {
+			t.Errorf("%s differs:\nflat  %s\npages %s", id, sa, sb)
+		}
+		if pb.RepostOf != "" {
+			reposts++
+		}
+		if pb.ReplyTo != "" {
+			replies++
+		}
+		if pb.Author.Handle != "" {
+			authors++
+		}
+	}
+	// The comparison covers relations and authors, not only empty fields.
+	if reposts != 47 || replies != 50 || authors != 164 {
+		t.Errorf("%d reposts, %d replies, %d posts with a handle; want 47, 50, 164", reposts, replies, authors)
+	}
 }

@@ -23,6 +23,7 @@ type v1Envelope struct {
 	ID       json.RawMessage `json:"id"`
 	IDStr    json.RawMessage `json:"id_str"`
 	Statuses json.RawMessage `json:"statuses"`
+	Results  json.RawMessage `json:"results"`
 	Delete   json.RawMessage `json:"delete"`
 
 	// Stream control messages: not posts.
@@ -64,12 +65,23 @@ type v1Deletion struct {
 	TimestampMS jsonString `json:"timestamp_ms"`
 }
 
-// DecodeV1 decodes X/Twitter API v1.1 tweets: JSON Lines (stream output), a
-// JSON array, a single tweet, or a search response {"statuses":[…],
-// "search_metadata":{…}}. Stream deletion notices become Delete items; other
-// stream control messages (limit, warning, disconnect, …) are skipped.
+// DecodeV1 decodes X/Twitter API v1.1 tweets: JSON Lines (stream output,
+// twarc 1 files), a JSON array, a single tweet, a search response
+// {"statuses":[…],"search_metadata":{…}}, or a premium/enterprise search
+// response {"results":[…],"next":…,"requestParameters":{…}}. Stream deletion
+// notices become Delete items; other stream control messages (limit, warning,
+// disconnect, …) are skipped. It reads the records with
+// [collector.DecodeRecords] and [V1Records].
 func DecodeV1(r io.Reader) iter.Seq[collector.Item] {
-	return collector.DecodeRecords(r, v1Format, decodeV1Record)
+	return collector.DecodeRecords(r, v1Format, V1Records())
+}
+
+// V1Records returns the [collector.RecordFunc] of API v1.1 input: it decodes
+// one record (a tweet, a search or premium search response, a stream
+// message) as [DecodeV1] does. The decoder keeps no state across records;
+// each call still returns a new one, as the contract asks.
+func V1Records() collector.RecordFunc {
+	return decodeV1Record
 }
 
 // decodeV1Record yields the items of one top-level record; it returns false
@@ -84,22 +96,30 @@ func decodeV1Record(line int, data []byte, yield func(collector.Item) bool) bool
 	}
 	switch {
 	case present(env.Statuses):
-		var statuses []json.RawMessage
-		if err := json.Unmarshal(env.Statuses, &statuses); err != nil {
-			return yield(errItem(line, "%s: search response: statuses is not an array of objects: %v", v1Format, err))
-		}
-		for _, s := range statuses {
-			if !yieldV1Tweet(line, s, yield) {
-				return false
-			}
-		}
-		return true
+		return yieldV1List(line, env.Statuses, "search response: statuses", yield)
+	case present(env.Results) && !present(env.ID) && !present(env.IDStr):
+		return yieldV1List(line, env.Results, "premium search response: results", yield)
 	case present(env.Delete):
 		return yield(v1DeleteItem(line, env.Delete))
 	case !present(env.ID) && !present(env.IDStr) && env.isControl():
 		return true
 	}
 	return yieldV1Tweet(line, data, yield)
+}
+
+// yieldV1List yields the tweets of a response's array of tweets (what names
+// it in errors).
+func yieldV1List(line int, list json.RawMessage, what string, yield func(collector.Item) bool) bool {
+	var tweets []json.RawMessage
+	if err := json.Unmarshal(list, &tweets); err != nil {
+		return yield(errItem(line, "%s: %s is not an array of objects: %v", v1Format, what, err))
+	}
+	for _, t := range tweets {
+		if !yieldV1Tweet(line, t, yield) {
+			return false
+		}
+	}
+	return true
 }
 
 // yieldV1Tweet yields a tweet and then the tweets embedded in it (the

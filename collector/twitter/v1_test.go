@@ -2,10 +2,13 @@ package twitter
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aftershock/aftershock/internal/testdata"
 	"github.com/aftershock/aftershock/post"
 )
 
@@ -337,8 +340,101 @@ func FuzzDecodeV1(f *testing.F) {
 		`{"delete":{"status":{"id_str":"5"},"timestamp_ms":"1"}}` + "\n" + `{"limit":{"track":1}}`,
 		"{\"id_str\":\n",
 		`{"id_str":"1","created_at":"Wed May 01 10:05:00 +0000 2026","entities":{"urls":[{"expanded_url":"https://twitter.com/i/web/status/1"}]}}`,
+		`{"results":[{"id_str":"1","created_at":"Wed May 01 10:05:00 +0000 2026","quoted_status":{"id_str":"2"}}],"next":"x","requestParameters":{"maxResults":100}}`,
+		`{"results":5}`,
+		// twarc 1 (tweet_mode=extended) line
+		`{"id_str":"3","created_at":"Wed May 01 10:05:00 +0000 2026","full_text":"long","display_text_range":[0,4],"truncated":false,"user":{"id_str":"9","screen_name":"x"}}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzCheck(t, DecodeV1, in) })
+}
+
+// FuzzDecodeV1Premium starts from premium search responses cut from the
+// real files: the envelope with the first and the last of their results.
+func FuzzDecodeV1Premium(f *testing.F) {
+	for _, name := range []string{"twitter-ruby_premium_search_next.json", "twitter-ruby_premium_search_point_radius.json"} {
+		b, err := os.ReadFile(testdata.Path(f, "realworld", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		var resp map[string]json.RawMessage
+		var results []json.RawMessage
+		if err := json.Unmarshal(b, &resp); err != nil {
+			f.Fatal(err)
+		}
+		if err := json.Unmarshal(resp["results"], &results); err != nil || len(results) < 2 {
+			f.Fatalf("%s: results: %v", name, err)
+		}
+		for _, r := range []json.RawMessage{results[0], results[len(results)-1]} {
+			resp["results"] = json.RawMessage("[" + string(r) + "]")
+			seed, err := json.Marshal(resp)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(seed)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in []byte) { fuzzCheck(t, DecodeV1, in) })
+}
+
+// Premium/enterprise search responses {"results":[…],"next":…,
+// "requestParameters":…}: the 100 results, then as for every v1.1 input the
+// tweets embedded in them. premium_search_next: 100 + 51 retweeted originals
+// + 3 quoted tweets + 1 tweet quoted inside a retweeted one = 155 posts, 129
+// distinct ids (many retweets share an original). point_radius: 100 + 13
+// quoted tweets = 113 posts and ids. Neither announces a count of results.
+func TestDecodeV1Premium(t *testing.T) {
+	for _, tc := range []struct {
+		file            string
+		posts, ids, rts int
+	}{
+		{"twitter-ruby_premium_search_next.json", 155, 129, 51},
+		{"twitter-ruby_premium_search_point_radius.json", 113, 113, 0},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			r := decodeFile(t, DecodeV1, "realworld", tc.file)
+			ids := make(map[string]bool)
+			rts := 0
+			for i, p := range r.posts {
+				ids[p.ID] = true
+				if p.RepostOf != "" {
+					rts++
+				}
+				if r.lines[i] != 1 {
+					t.Fatalf("post %s at line %d, want 1", p.ID, r.lines[i])
+				}
+			}
+			if len(r.posts) != tc.posts || len(ids) != tc.ids || rts != tc.rts || len(r.errs) != 0 || len(r.deletes) != 0 || len(r.expects) != 0 {
+				t.Fatalf("got %d posts (%d ids, %d reposts), %d deletes, errors %v, expects %v; want %d posts, %d ids, %d reposts",
+					len(r.posts), len(ids), rts, len(r.deletes), r.errs, r.expects, tc.posts, tc.ids, tc.rts)
+			}
+		})
+	}
+	r := decodeFile(t, DecodeV1, "realworld", "twitter-ruby_premium_search_point_radius.json")
+	checkWant(t, r, want{line: 1, id: "twitter:932411444250918912", url: "https://twitter.com/MoMo_SanDiego/status/932411444250918912",
+		author: post.Author{ID: "581649432", Handle: "MoMo_SanDiego", Name: "Marlena Niemann", URL: "https://twitter.com/MoMo_SanDiego"},
+		text:   "#MyThanksgivingWishWouldBe for everyone to have peace of mind and happiness inside. There is ALWAYS something to be #grateful for..\n\nThank you @gigirules7 for an amazing session of gratitude on @WGIGNewsTag #Thanksgiving Week. 🙏💙\n\n#Boulder #SundaySunsets https://t.co/gEWpUNT26I",
+		lang:   "en", created: "2017-11-20T00:53:06Z",
+		metrics:  post.Metrics{Likes: 3, Reposts: 2},
+		hashtags: []string{"MyThanksgivingWishWouldBe", "grateful", "Thanksgiving", "Boulder", "SundaySunsets"},
+		mentions: []string{"gigirules7", "WGIGNewsTag"},
+		media:    []string{"https://pbs.twimg.com/media/DPCWkfXVAAAzX8V.png"}})
+	r = decodeFile(t, DecodeV1, "realworld", "twitter-ruby_premium_search_next.json")
+	if p := r.posts[0]; p.ID != "twitter:932386786193547264" || p.RepostOf != "twitter:932382983981592581" || p.Author.Handle != "o_kinon" || !strings.HasPrefix(p.Text, "げっそりげそげそげつようび～♪") {
+		t.Errorf("first post %s by %s, repost of %s, text %.40q", p.ID, p.Author.Handle, p.RepostOf, p.Text)
+	}
+	if p := r.posts[1]; p.ID != "twitter:932382983981592581" || p.Author.Handle != "KITKATJapan" {
+		t.Errorf("second post %s by %s, want the retweeted original by KITKATJapan", p.ID, p.Author.Handle)
+	}
+}
+
+// A premium response whose results is not an array is one error; a tweet
+// that has a "results" field is still a tweet.
+func TestDecodeV1PremiumEdges(t *testing.T) {
+	r := collect(t, DecodeV1(strings.NewReader(`{"results":{"id":1},"next":"x"}`+"\n"+`{"results":[],"requestParameters":{"maxResults":100}}`+"\n"+
+		`{"id_str":"5","created_at":"Sun Nov 19 23:15:07 +0000 2017","text":"a","results":[1]}`)))
+	if len(r.posts) != 1 || r.posts[0].ID != "twitter:5" || len(r.errs) != 1 || r.errs[0].Line != 1 || !strings.Contains(r.errs[0].Err.Error(), "premium search response: results is not an array") {
+		t.Fatalf("got %d posts, errors %v", len(r.posts), r.errs)
+	}
 }
