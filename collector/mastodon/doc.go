@@ -1,7 +1,14 @@
 // Package mastodon imports Mastodon posts from files: REST API v1 Status
 // JSON ([DecodeStatuses]) and ActivityPub outboxes as a Mastodon account
-// export writes them ([DecodeOutbox]). Every post has source
-// [post.Mastodon].
+// export writes them ([DecodeOutbox], or [DecodeOutboxFor] with the
+// export's actor.json read by [ReadActor]). Every post has source
+// [post.Mastodon]. Each format is also a per-record decoder for the
+// importer: [StatusRecords], [OutboxRecords], [OutboxRecordsFor].
+//
+// A JSON object that repeats a key takes the key's last value, as
+// JavaScript and encoding/json do; an outbox collection reads every
+// orderedItems (Mastodon's export writes the key twice, first with an empty
+// list, then with the activities).
 //
 // # REST API statuses
 //
@@ -54,7 +61,12 @@
 //     published; EditedAt/Revision = updated (for Update, else the
 //     activity's published); Author.ID and URL = attributedTo, Handle =
 //     user@host derived from it (https://host/users/name, /@name, /u/name,
-//     /accounts/name), Name only when the actor is embedded; ReplyTo =
+//     /accounts/name), Name only when the actor is embedded. Mastodon 4.5
+//     ids (https://host/ap/users/<number>) name no user: with
+//     [DecodeOutboxFor] the posts of the export's owner take Handle, Name
+//     and URL from actor.json; otherwise Handle comes from the post's url
+//     (https://host/@name/<id>), and a boost, which has none, gets no
+//     handle. ReplyTo =
 //     inReplyTo; QuoteOf = quote/quoteUri/_misskey_quote; Hashtags and
 //     Mentions from tag[] (Hashtag, Mention); Links as for statuses; Media =
 //     attachment[].url, kept verbatim (an export's attachment URLs are paths
@@ -65,6 +77,16 @@
 //     has empty Text; an embedded object lends its text and is yielded too.
 //   - Delete → a deletion notice for its object (At = published); other
 //     activities (Like, Follow, Undo, …) are skipped.
+//   - Expect: an OrderedCollection (or Collection) at the top of a record
+//     that embeds its own items — an export's outbox.json — yields one
+//     Expect of its totalItems (Field "totalItems"). Mastodon writes there
+//     the account's statuses_count, which counts its statuses and boosts
+//     but not its direct messages, while the export holds one Create or
+//     Announce for each of them, each yielding at least one post: so the
+//     posts yielded are about totalItems or more when the file is whole. A
+//     collection whose items are elsewhere (a server's /outbox, or only its
+//     first page embedded) announces nothing: its totalItems also counts
+//     followers-only statuses that no page shows. Pages never announce.
 //
 // # Live polling
 //

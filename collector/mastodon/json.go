@@ -63,14 +63,28 @@ func walk(data []byte, line int, open json.Delim) ([]part, bool) {
 	return parts, true
 }
 
-// lookup returns the value of the first member named key, or nil.
+// lookup returns the value of the last member named key, or nil. A key
+// that occurs twice takes its last value, as in JavaScript and in
+// encoding/json (Mastodon's own exports repeat "orderedItems", the first
+// time empty).
 func lookup(ms []part, key string) *part {
-	for i := range ms {
+	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].key == key {
 			return &ms[i]
 		}
 	}
 	return nil
+}
+
+// lookupAll returns the values of every member named key, in order.
+func lookupAll(ms []part, key string) []*part {
+	var ps []*part
+	for i := range ms {
+		if ms[i].key == key {
+			ps = append(ps, &ms[i])
+		}
+	}
+	return ps
 }
 
 // isNull reports whether a raw JSON value is absent or null.

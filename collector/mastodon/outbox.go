@@ -21,11 +21,37 @@ import (
 // (boosts). It also takes single activities or objects, and JSON Lines of
 // them. Create/Update of a Note, Question, Article or Page yields a post,
 // Announce yields a boost, Delete yields a deletion notice; other activities
-// (Like, Follow, …) are skipped.
+// (Like, Follow, …) are skipped. An export's collection also yields an
+// Expect of its totalItems.
 func DecodeOutbox(r io.Reader) iter.Seq[collector.Item] {
-	return collector.DecodeRecords(r, "activitypub", func(line int, data []byte, yield func(collector.Item) bool) bool {
-		return decodeAPRecord(data, line, 0, yield)
-	})
+	return collector.DecodeRecords(r, "activitypub", OutboxRecords())
+}
+
+// DecodeOutboxFor is [DecodeOutbox] for an outbox whose owner is known:
+// actor is what [ReadActor] read from the actor.json beside it. Posts and
+// boosts attributed to actor.ID take the handle, name and profile URL that
+// their attributedTo or actor alone does not tell (Mastodon 4.5 ids such as
+// https://host/ap/users/<number> name no user).
+func DecodeOutboxFor(r io.Reader, actor post.Author) iter.Seq[collector.Item] {
+	return collector.DecodeRecords(r, "activitypub", OutboxRecordsFor(actor))
+}
+
+// OutboxRecords returns the per-record decoder of [DecodeOutbox].
+func OutboxRecords() collector.RecordFunc {
+	return OutboxRecordsFor(post.Author{})
+}
+
+// OutboxRecordsFor returns the per-record decoder of [DecodeOutboxFor].
+func OutboxRecordsFor(actor post.Author) collector.RecordFunc {
+	d := &outbox{actor: actor}
+	return func(line int, data []byte, yield func(collector.Item) bool) bool {
+		return d.record(data, line, 0, yield)
+	}
+}
+
+// outbox decodes the records of one outbox.
+type outbox struct {
+	actor post.Author // the outbox's owner, when known (ID empty otherwise)
 }
 
 // ap is an ActivityStreams object read member by member, since most of its
@@ -150,8 +176,8 @@ func isNoteType(t string) bool {
 	return false
 }
 
-// decodeAPRecord yields the items of one JSON record of DecodeOutbox.
-func decodeAPRecord(data []byte, line, depth int, yield func(collector.Item) bool) bool {
+// record yields the items of one JSON record of an outbox.
+func (d *outbox) record(data []byte, line, depth int, yield func(collector.Item) bool) bool {
 	fail := func(format string, args ...any) bool {
 		return yield(collector.Item{Line: line, Err: fmt.Errorf("activitypub: "+format, args...)})
 	}
@@ -161,24 +187,47 @@ func decodeAPRecord(data []byte, line, depth int, yield func(collector.Item) boo
 	}
 	switch t := o.typ(); t {
 	case "OrderedCollection", "Collection", "OrderedCollectionPage", "CollectionPage":
-		items := lookup(o.ms, "orderedItems")
-		if items == nil {
-			items = lookup(o.ms, "items")
+		// Every orderedItems member is read: Mastodon's export writes the
+		// key twice, first with an empty list, then with the activities.
+		lists := lookupAll(o.ms, "orderedItems")
+		if len(lists) == 0 {
+			lists = lookupAll(o.ms, "items")
 		}
-		if items != nil && !isNull(items.data) {
-			es, ok := elements(items.data, items.line)
-			if !ok {
-				return fail("collection %s: %q is not an array", o.str("id"), items.key)
+		embedded := false
+		for _, l := range lists {
+			if !isNull(l.data) {
+				embedded = true
 			}
-			for _, e := range es {
-				if !decodeActivity(e.data, e.line, depth, yield) {
+		}
+		if embedded {
+			if n := o.totalItems(); n > 0 && depth == 0 && (t == "OrderedCollection" || t == "Collection") {
+				// An export: the collection itself holds all its
+				// activities, each a Create or Announce yielding a post.
+				if !yield(collector.Item{Line: line, Expect: &collector.Expect{Posts: n, Field: "totalItems"}}) {
 					return false
+				}
+			}
+			for _, l := range lists {
+				if isNull(l.data) {
+					continue
+				}
+				es, ok := elements(l.data, l.line)
+				if !ok {
+					if !fail("collection %s: %q is not an array", o.str("id"), l.key) {
+						return false
+					}
+					continue
+				}
+				for _, e := range es {
+					if !d.activity(e.data, e.line, depth, yield) {
+						return false
+					}
 				}
 			}
 			return true
 		}
 		if first := lookup(o.ms, "first"); first != nil && first.data[0] == '{' && depth < maxDepth {
-			return decodeAPRecord(first.data, first.line, depth+1, yield)
+			return d.record(first.data, first.line, depth+1, yield)
 		}
 		if n := o.totalItems(); n > 0 {
 			return fail("collection %s holds %d items but embeds none (they are on page %s)", o.str("id"), n, o.ref("first"))
@@ -187,7 +236,7 @@ func decodeAPRecord(data []byte, line, depth int, yield func(collector.Item) boo
 	case "":
 		return fail("record has no type: not an ActivityPub outbox, activity or object")
 	default:
-		return decodeActivity(data, line, depth, yield)
+		return d.activity(data, line, depth, yield)
 	}
 }
 
@@ -200,8 +249,8 @@ func (o *ap) totalItems() int64 {
 	return max(c.TotalItems, 0)
 }
 
-// decodeActivity yields the items of one activity or object.
-func decodeActivity(data []byte, line, depth int, yield func(collector.Item) bool) bool {
+// activity yields the items of one activity or object.
+func (d *outbox) activity(data []byte, line, depth int, yield func(collector.Item) bool) bool {
 	fail := func(format string, args ...any) bool {
 		return yield(collector.Item{Line: line, Err: fmt.Errorf("activitypub: "+format, args...)})
 	}
@@ -229,9 +278,9 @@ func decodeActivity(data []byte, line, depth int, yield func(collector.Item) boo
 		if !isNoteType(obj.typ()) {
 			return true // a Create of something that is not a post
 		}
-		return yieldNote(obj, a, t == "Update", yield)
+		return d.yieldNote(obj, a, t == "Update", yield)
 	case t == "Announce":
-		return yieldAnnounce(a, depth, yield)
+		return d.yieldAnnounce(a, depth, yield)
 	case t == "Delete":
 		target := a.ref("object")
 		if target == "" {
@@ -244,7 +293,7 @@ func decodeActivity(data []byte, line, depth int, yield func(collector.Item) boo
 		ref.At, _ = parseTime(a.str("published"))
 		return yield(collector.Item{Line: line, Delete: ref})
 	case isNoteType(t):
-		return yieldNote(a, nil, false, yield)
+		return d.yieldNote(a, nil, false, yield)
 	case t == "":
 		return fail("item has no type")
 	default:
@@ -254,15 +303,15 @@ func decodeActivity(data []byte, line, depth int, yield func(collector.Item) boo
 
 // yieldNote yields the post of a Note-like object, wrapped in activity act
 // (nil when the object stands alone).
-func yieldNote(o, act *ap, update bool, yield func(collector.Item) bool) bool {
-	po, err := notePost(o, act, update)
+func (d *outbox) yieldNote(o, act *ap, update bool, yield func(collector.Item) bool) bool {
+	po, err := d.notePost(o, act, update)
 	if err != nil {
 		return yield(collector.Item{Line: o.line, Err: fmt.Errorf("activitypub: %w", err)})
 	}
 	return yield(collector.Item{Line: o.line, Post: po})
 }
 
-func notePost(o, act *ap, update bool) (*post.Post, error) {
+func (d *outbox) notePost(o, act *ap, update bool) (*post.Post, error) {
 	id := o.str("id")
 	if id == "" {
 		return nil, fmt.Errorf("%s object has no id", o.typ())
@@ -282,7 +331,7 @@ func notePost(o, act *ap, update bool) (*post.Post, error) {
 		actor = lookup(act.ms, "actor")
 	}
 	if actor != nil {
-		po.Author = actorAuthor(actor)
+		po.Author = d.author(actor, po.URL)
 	}
 
 	content, lang := o.str("content"), ""
@@ -445,6 +494,53 @@ func actorAuthor(p *part) post.Author {
 	return au
 }
 
+// author maps an attributedTo or actor property onto an author, completed
+// from the outbox's owner when it names them, else (for the handle) from
+// the web URL of the post, https://host/@user/….
+func (d *outbox) author(p *part, postURL string) post.Author {
+	au := actorAuthor(p)
+	if own := &d.actor; own.ID != "" && au.ID == own.ID {
+		if au.Handle == "" {
+			au.Handle = own.Handle
+		}
+		if au.Name == "" {
+			au.Name = own.Name
+		}
+		if au.URL == au.ID && own.URL != "" {
+			au.URL = own.URL
+		}
+	}
+	if au.Handle == "" {
+		au.Handle = pageHandle(postURL)
+	}
+	return au
+}
+
+// pageHandle derives user@host from the web URL of a post,
+// https://host/@user/<id> (or https://host/@user@other.host/<id> for a
+// remote account shown by host).
+func pageHandle(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(segs) != 2 || !strings.HasPrefix(segs[0], "@") || segs[1] == "" {
+		return ""
+	}
+	name := strings.TrimPrefix(segs[0], "@")
+	if name == "" {
+		return ""
+	}
+	if user, host, ok := strings.Cut(name, "@"); ok {
+		if user == "" || host == "" || strings.Contains(host, "@") {
+			return ""
+		}
+		return name
+	}
+	return name + "@" + u.Host
+}
+
 // actorHandle derives user@host from an actor URL of the usual forms
 // https://host/users/name, https://host/@name, /u/name, /accounts/name.
 func actorHandle(actor string) string {
@@ -469,8 +565,8 @@ func actorHandle(actor string) string {
 // yieldAnnounce yields a boost: a post whose RepostOf is the announced
 // object. When the object is embedded it is yielded too and its text copied;
 // when it is only a URI the boost has no text.
-func yieldAnnounce(a *ap, depth int, yield func(collector.Item) bool) bool {
-	po, orig, err := announcePost(a)
+func (d *outbox) yieldAnnounce(a *ap, depth int, yield func(collector.Item) bool) bool {
+	po, orig, err := d.announcePost(a)
 	if err != nil {
 		return yield(collector.Item{Line: a.line, Err: fmt.Errorf("activitypub: %w", err)})
 	}
@@ -478,12 +574,12 @@ func yieldAnnounce(a *ap, depth int, yield func(collector.Item) bool) bool {
 		return false
 	}
 	if orig != nil && depth < maxDepth {
-		return decodeActivity(orig.data, orig.line, depth+1, yield)
+		return d.activity(orig.data, orig.line, depth+1, yield)
 	}
 	return true
 }
 
-func announcePost(a *ap) (*post.Post, *ap, error) {
+func (d *outbox) announcePost(a *ap) (*post.Post, *ap, error) {
 	id := a.str("id")
 	if id == "" {
 		return nil, nil, errors.New("announce activity has no id")
@@ -499,7 +595,7 @@ func announcePost(a *ap) (*post.Post, *ap, error) {
 		po.URL = id
 	}
 	if actor := lookup(a.ms, "actor"); actor != nil {
-		po.Author = actorAuthor(actor)
+		po.Author = d.author(actor, "")
 	}
 	var ok bool
 	if po.CreatedAt, ok = parseTime(a.str("published")); !ok {
@@ -514,7 +610,7 @@ func announcePost(a *ap) (*post.Post, *ap, error) {
 	if op := lookup(a.ms, "object"); op != nil {
 		if o, ok := readAP(op.data, op.line); ok && isNoteType(o.typ()) {
 			orig = o
-			if op, err := notePost(o, nil, false); err == nil {
+			if op, err := d.notePost(o, nil, false); err == nil {
 				po.Text, po.Lang = op.Text, op.Lang
 				po.Hashtags = slices.Clone(op.Hashtags)
 				po.Mentions = slices.Clone(op.Mentions)

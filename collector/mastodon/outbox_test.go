@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aftershock/aftershock/collector"
 	"github.com/aftershock/aftershock/post"
 )
 
@@ -139,10 +140,11 @@ const outboxJSON = `{
 `
 
 func TestDecodeOutbox(t *testing.T) {
-	posts, dels, errs := collect(t, DecodeOutbox(strings.NewReader(outboxJSON)))
+	posts, dels, errs, expects := collectExpects(t, DecodeOutbox(strings.NewReader(outboxJSON)))
 	if len(posts) != 4 || len(dels) != 0 || len(errs) != 0 {
 		t.Fatalf("got %d posts, %d deletes, %d errors %v; want 4, 0, 0", len(posts), len(dels), len(errs), errs)
 	}
+	eq(t, "expects", expects, []collector.Expect{{Posts: 4, Field: "totalItems"}})
 	alice := post.Author{ID: "https://mastodon.example/users/alice", Handle: "alice@mastodon.example", URL: "https://mastodon.example/users/alice"}
 
 	t.Run("note", func(t *testing.T) {
@@ -209,8 +211,9 @@ func TestDecodeOutboxLinesAndErrors(t *testing.T) {
 	for it := range DecodeOutbox(strings.NewReader(outboxJSON)) {
 		lines = append(lines, it.Line)
 	}
-	// Notes start on the line of their "object", the Announce on its own.
-	eq(t, "lines", lines, []int{lineOf(outboxJSON, `"id": "https://mastodon.example/users/alice/statuses/113000000000000001",`) - 1,
+	// The Expect of totalItems is on the collection's line; Notes start on
+	// the line of their "object", the Announce on its own.
+	eq(t, "lines", lines, []int{1, lineOf(outboxJSON, `"id": "https://mastodon.example/users/alice/statuses/113000000000000001",`) - 1,
 		lineOf(outboxJSON, `"id": "https://mastodon.example/users/alice/statuses/113000000000000002",`) - 1,
 		lineOf(outboxJSON, `"id": "https://mastodon.example/users/alice/statuses/113000000000000003/activity",`) - 1,
 		lineOf(outboxJSON, `"id": "https://mastodon.example/users/alice/statuses/113000000000000004",`) - 1})

@@ -25,9 +25,15 @@ const maxDepth = 4
 // or JSON Lines of any of these. A boost yields the boost and the boosted
 // status; a quote (Mastodon 4.4+) yields the quoting and the quoted status.
 func DecodeStatuses(r io.Reader) iter.Seq[collector.Item] {
-	return collector.DecodeRecords(r, "mastodon", func(line int, data []byte, yield func(collector.Item) bool) bool {
+	return collector.DecodeRecords(r, "mastodon", StatusRecords())
+}
+
+// StatusRecords returns the per-record decoder of [DecodeStatuses]. It keeps
+// no state across records: replies resolve within one record only.
+func StatusRecords() collector.RecordFunc {
+	return func(line int, data []byte, yield func(collector.Item) bool) bool {
 		return decodeStatusRecord(data, line, yield)
-	})
+	}
 }
 
 // status is the part of a Mastodon Status entity the decoder reads.
