@@ -306,6 +306,9 @@ func (p *Poller) batch(c cursor, hits []hit) live.Batch {
 			case it.Err != nil:
 				b.Skipped++
 				p.log.Warn("hackernews: skipping hit", "source", p.Name(), "err", it.Err, "hit", live.Excerpt(x.raw))
+			case it.Expect != nil:
+				// A count the input announces is for file imports; live
+				// sources ignore it.
 			case it.Delete != nil:
 				b.Deletes = append(b.Deletes, *it.Delete)
 			case it.Post != nil && (p.cfg.Match == nil || p.cfg.Match(it.Post)):

@@ -60,13 +60,15 @@ func readData(t *testing.T, name string) []byte {
 
 func TestListingFiles(t *testing.T) {
 	tests := []struct {
-		file  string
-		ids   []string // fullnames, in order
-		lines []int
+		file   string
+		ids    []string // fullnames, in order
+		lines  []int
+		expect []collector.Expect
 	}{
-		{"go-reddit_post_with_comments.json", []string{"t3_testpost", "t1_testc1", "t1_testc2"}, []int{2, 123, 123}},
-		{"go-reddit_search_posts_listing.json", []string{"t3_hybow9", "t3_hmwhd7"}, []int{1, 1}},
-		{"go-reddit_subreddit_random_listing.json", []string{"t3_href69", "t3_href9f", "t3_huv6o6"}, []int{1, 1, 1}},
+		// The /comments/<id> answer: the post announces 2 comments.
+		{"go-reddit_post_with_comments.json", []string{"t3_testpost", "t1_testc1", "t1_testc2"}, []int{2, 123, 123}, []collector.Expect{{Posts: 3, Field: "num_comments"}}},
+		{"go-reddit_search_posts_listing.json", []string{"t3_hybow9", "t3_hmwhd7"}, []int{1, 1}, nil},
+		{"go-reddit_subreddit_random_listing.json", []string{"t3_href69", "t3_href9f", "t3_huv6o6"}, []int{1, 1, 1}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -74,6 +76,14 @@ func TestListingFiles(t *testing.T) {
 			r := decodeAll(t, in)
 			if len(r.posts) != len(tt.ids) || len(r.dels) != 0 || len(r.errs) != 0 {
 				t.Fatalf("got %d posts, %d deletes, %d errors %v; want %d posts", len(r.posts), len(r.dels), len(r.errs), r.errs, len(tt.ids))
+			}
+			if len(r.exps) != len(tt.expect) {
+				t.Fatalf("got %d expects, want %d", len(r.exps), len(tt.expect))
+			}
+			for i, e := range tt.expect {
+				if *r.exps[i].Expect != e || r.exps[i].Line != 2 {
+					t.Errorf("expect %+v on line %d, want %+v on line 2", *r.exps[i].Expect, r.exps[i].Line, e)
+				}
 			}
 			for i, p := range r.posts {
 				if p.NativeID != tt.ids[i] || p.ID != "reddit:"+tt.ids[i] || p.Source != post.Reddit {
@@ -220,8 +230,11 @@ func TestListingJSONLines(t *testing.T) {
 		jl.WriteByte('\n')
 	}
 	r := decodeAll(t, jl.Bytes())
-	if len(r.posts) != 8 || len(r.errs) != 0 || len(r.dels) != 0 {
-		t.Fatalf("got %d posts, %d deletes, %d errors; want 8, 0, 0", len(r.posts), len(r.dels), len(r.errs))
+	if len(r.posts) != 8 || len(r.errs) != 0 || len(r.dels) != 0 || len(r.exps) != 1 {
+		t.Fatalf("got %d posts, %d deletes, %d errors, %d expects; want 8, 0, 0, 1", len(r.posts), len(r.dels), len(r.errs), len(r.exps))
+	}
+	if e := r.exps[0]; e.Line != 3 || e.Expect.Posts != 3 {
+		t.Errorf("expect %+v on line %d, want 3 posts on line 3", *e.Expect, e.Line)
 	}
 	if want := []int{1, 1, 2, 2, 2, 3, 3, 3}; !slices.Equal(r.lines, want) {
 		t.Errorf("lines %v, want %v", r.lines, want)

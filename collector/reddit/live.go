@@ -280,6 +280,9 @@ func (p *Poller) batch(children []child) live.Batch {
 			case it.Err != nil:
 				b.Skipped++
 				p.log.Warn("reddit: skipping thing", "source", p.Name(), "err", it.Err, "thing", live.Excerpt(ch.raw))
+			case it.Expect != nil:
+				// A count the input announces is for file imports; live
+				// sources ignore it.
 			case it.Delete != nil:
 				b.Deletes = append(b.Deletes, *it.Delete)
 			case it.Post != nil && (p.cfg.Match == nil || p.cfg.Match(it.Post)):
