@@ -1,7 +1,8 @@
 // Package bluesky imports Bluesky posts from Jetstream v1 event files
 // ([DecodeJetstream]): JSON Lines of the events
-// wss://jetstream*.bsky.network/subscribe sends, as a recorder writes them.
-// Every post has source [post.Bluesky].
+// wss://jetstream*.bsky.network/subscribe sends, as a recorder writes them;
+// [JetstreamRecords] is its per-record decoder for the importer. Every post
+// has source [post.Bluesky].
 //
 // Only commit events of collection app.bsky.feed.post become items:
 // operation create or update → a post, delete → a deletion notice (Ref with
@@ -16,13 +17,17 @@
 //   - Author.ID = did, Author.URL = https://bsky.app/profile/<did>.
 //     Author.Handle is empty unless an identity event carrying a handle for
 //     that DID came earlier in the same decode pass (a per-pass did → handle
-//     map; a later identity event without a handle, or with
-//     "handle.invalid", forgets it). Author.Name is never known.
+//     map of at most 50,000 DIDs, emptied when full; a later identity event
+//     without a handle, or with "handle.invalid", forgets it). Author.Name
+//     is never known.
 //   - Text = record.text (plain, full); Lang = the first of record.langs.
 //   - CreatedAt = record.createdAt, set by the client; when it is missing or
 //     unparsable the event time (time_us) is used instead.
-//   - Revision = time_us, so an update supersedes the create; EditedAt =
-//     time_us for an update, zero for a create.
+//   - Revision = 0 for a create and time_us for an update, so an update
+//     supersedes the create, and the same post read from the AppView (which
+//     cannot tell its version: Revision 0) is the same version, whose
+//     counts and handle merge with it in the store; EditedAt = time_us for
+//     an update, zero for a create.
 //   - ReplyTo = reply.parent.uri; QuoteOf = the post URI of an
 //     app.bsky.embed.record (record.uri) or app.bsky.embed.recordWithMedia
 //     (record.record.uri) embed. Relations are set only for URIs of

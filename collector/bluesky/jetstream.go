@@ -23,24 +23,24 @@ const PostCollection = "app.bsky.feed.post"
 // deletion notices (delete); identity events teach the handles of the DIDs
 // that follow; every other event is skipped.
 func DecodeJetstream(r io.Reader) iter.Seq[collector.Item] {
-	return func(yield func(collector.Item) bool) {
-		handles := map[string]string{} // did → handle, from identity events seen so far
-		for rec := range collector.JSONValues(r) {
-			line := max(rec.Line, 1)
-			var it collector.Item
-			if rec.Err != nil {
-				it = collector.Item{Err: fmt.Errorf("jetstream: %w", rec.Err)}
-			} else {
-				var ok bool
-				if it, ok = decodeEvent(rec.Data, handles); !ok {
-					continue
-				}
-			}
-			it.Line = line
-			if !yield(it) {
-				return
-			}
+	return collector.DecodeRecords(r, "jetstream", JetstreamRecords())
+}
+
+// JetstreamRecords returns the per-record decoder of [DecodeJetstream]: one
+// record is one event. It remembers the handles that the identity events
+// of its input teach (did → handle), so each input needs its own.
+func JetstreamRecords() collector.RecordFunc {
+	handles := map[string]string{} // did → handle, from identity events seen so far
+	return func(line int, data []byte, yield func(collector.Item) bool) bool {
+		if len(handles) > maxHandles {
+			clear(handles)
 		}
+		it, ok := decodeEvent(data, handles)
+		if !ok {
+			return true
+		}
+		it.Line = max(line, 1)
+		return yield(it)
 	}
 }
 
@@ -201,23 +201,46 @@ func decodeEvent(data []byte, handles map[string]string) (it collector.Item, ok 
 	if len(c.Record) == 0 || c.Record[0] != '{' {
 		return fail("post %s: %s commit has no record", nativeID, c.Operation)
 	}
+	p, err := recordPost(ev.Did, c.Rkey, c.Record, seen, "time_us")
+	if err != nil {
+		return fail("%v", err)
+	}
+	p.Author.Handle = handles[ev.Did]
+	p.Raw = bytes.Clone(data)
+	if c.Operation == "update" {
+		// An update is a new version; the create is version 0, as the
+		// same post read from the AppView is.
+		p.EditedAt = seen
+		p.Revision = max(ev.TimeUS, 0)
+	}
+	if err := p.Validate(); err != nil {
+		return fail("post %s: %v", p.NativeID, err)
+	}
+	return collector.Item{Post: p}, true
+}
+
+// recordPost maps the app.bsky.feed.post record data of did's record rkey
+// onto a post (without Raw, handle or revision). fallback stands in for a
+// missing or unparsable createdAt; fallbackName names it in errors.
+func recordPost(did, rkey string, data []byte, fallback time.Time, fallbackName string) (*post.Post, error) {
+	nativeID := "at://" + did + "/" + PostCollection + "/" + rkey
+	if len(data) == 0 || data[0] != '{' {
+		return nil, fmt.Errorf("post %s has no record", nativeID)
+	}
 	var rec record
-	if err := unmarshal(c.Record, &rec); err != nil {
-		return fail("post %s: record: %v", nativeID, err)
+	if err := unmarshal(data, &rec); err != nil {
+		return nil, fmt.Errorf("post %s: record: %v", nativeID, err)
 	}
 	p := &post.Post{
 		ID:       post.MakeID(post.Bluesky, nativeID),
 		Source:   post.Bluesky,
 		NativeID: nativeID,
-		URL:      "https://bsky.app/profile/" + ev.Did + "/post/" + c.Rkey,
+		URL:      "https://bsky.app/profile/" + did + "/post/" + rkey,
 		Author: post.Author{
-			ID:     ev.Did,
-			Handle: handles[ev.Did],
-			URL:    "https://bsky.app/profile/" + ev.Did,
+			ID:  did,
+			URL: "https://bsky.app/profile/" + did,
 		},
-		Text:     rec.Text,
-		Revision: max(ev.TimeUS, 0),
-		Raw:      bytes.Clone(data),
+		Text: rec.Text,
 	}
 	if len(rec.Langs) > 0 {
 		p.Lang = rec.Langs[0]
@@ -225,16 +248,13 @@ func decodeEvent(data []byte, handles map[string]string) (it collector.Item, ok 
 	if t, err := time.Parse(time.RFC3339Nano, rec.CreatedAt); err == nil && !t.IsZero() {
 		p.CreatedAt = t.UTC()
 	} else {
-		p.CreatedAt = seen
+		p.CreatedAt = fallback
 	}
 	if p.CreatedAt.IsZero() {
 		if rec.CreatedAt == "" {
-			return fail("post %s has neither createdAt nor time_us", nativeID)
+			return nil, fmt.Errorf("post %s has neither createdAt nor %s", nativeID, fallbackName)
 		}
-		return fail("post %s: bad createdAt %q and no time_us", nativeID, rec.CreatedAt)
-	}
-	if c.Operation == "update" {
-		p.EditedAt = seen
+		return nil, fmt.Errorf("post %s: bad createdAt %q and no %s", nativeID, rec.CreatedAt, fallbackName)
 	}
 	if rec.Reply != nil {
 		p.ReplyTo = postRef(rec.Reply.Parent.URI)
@@ -254,12 +274,9 @@ func decodeEvent(data []byte, handles map[string]string) (it collector.Item, ok 
 	for _, tag := range rec.Tags {
 		p.Hashtags = append(p.Hashtags, strings.TrimPrefix(tag, "#"))
 	}
-	addEmbed(p, ev.Did, rec.Embed, 0)
+	addEmbed(p, did, rec.Embed, 0)
 	p.Normalize()
-	if err := p.Validate(); err != nil {
-		return fail("post %s: %v", nativeID, err)
-	}
-	return collector.Item{Post: p}, true
+	return p, nil
 }
 
 // postRef returns the post id of an at:// URI of a post, or "" when uri

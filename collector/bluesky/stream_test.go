@@ -164,7 +164,8 @@ func TestJetstreamFollow(t *testing.T) {
 	}
 	var maxTime int64
 	for _, p := range wantPosts {
-		maxTime = max(maxTime, p.Revision)
+		us, _ := jetstreamtest.TimeUS(p.Raw)
+		maxTime = max(maxTime, us)
 	}
 	for _, d := range wantDels {
 		maxTime = max(maxTime, d.At.UnixMicro())

@@ -49,8 +49,10 @@ func Drive(ctx context.Context, st live.Streamer, srv *Server, want int) (Report
 		for i := range b.Posts {
 			p := &b.Posts[i]
 			r.Delivered[p.ID]++
-			if t, ok := srv.SentAt(p.Revision); ok { // Revision = time_us
-				lat = append(lat, now.Sub(t))
+			if us, ok := TimeUS(p.Raw); ok {
+				if t, ok := srv.SentAt(us); ok {
+					lat = append(lat, now.Sub(t))
+				}
 			}
 		}
 		if b.Cursor != "" {

@@ -146,6 +146,13 @@ func (s *Server) Conns() []Conn {
 	return out
 }
 
+// TimeUS returns the time_us of an event (a post's Raw, as the bluesky
+// decoder keeps the whole event); ok is false when it has none.
+func TimeUS(event []byte) (us int64, ok bool) {
+	e := parseEvent(event)
+	return e.timeUS, e.ok
+}
+
 // SentAt returns when the event with this time_us was first sent.
 func (s *Server) SentAt(timeUS int64) (time.Time, bool) {
 	s.mu.Lock()

@@ -202,10 +202,11 @@ func TestSynthesize(t *testing.T) {
 		if it.Post == nil {
 			t.Fatalf("item %+v", it)
 		}
-		if it.Post.Revision <= last {
-			t.Errorf("time_us %d after %d", it.Post.Revision, last)
+		us, ok := jetstreamtest.TimeUS(it.Post.Raw)
+		if !ok || us <= last {
+			t.Errorf("time_us %d (%v) after %d", us, ok, last)
 		}
-		last = it.Post.Revision
+		last = us
 		ids[it.Post.ID] = true
 	}
 	if len(ids) != n || last != 1783175888000000+(n-1)*1000 {
