@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -212,10 +212,10 @@ type rowDecoder struct {
 	sourceExplicit bool
 	sourceSeen     bool // a source cell that is no platform name was met
 	nameIsHandle   bool // the guessed "name" column holds handles when they look like one
+	escapedLines   bool // twarc-csv wrote line breaks in text as \n
 	times          timeReader
 	note           func(string)
 	noted          map[string]bool
-	buf            bytes.Buffer
 }
 
 func newRowDecoder(header []string, opts Options) (*rowDecoder, error) {
@@ -231,6 +231,7 @@ func newRowDecoder(header []string, opts Options) (*rowDecoder, error) {
 	d := &rowDecoder{header: header, cols: cols, note: opts.Note, noted: map[string]bool{}}
 	d.sourceExplicit = opts.Columns.Source != ""
 	d.nameIsHandle = m.Author == "" && opts.Columns.AuthorName == "" && normName(m.AuthorName) == "name"
+	d.escapedLines = slices.ContainsFunc(header, func(h string) bool { return strings.HasPrefix(normName(h), "__twarc.") })
 	for _, s := range []struct {
 		dst  *string
 		val  string
@@ -257,12 +258,19 @@ func newRowDecoder(header []string, opts Options) (*rowDecoder, error) {
 	return d, nil
 }
 
-// tell passes a note on, once per key.
-func (d *rowDecoder) tell(key, msg string) {
+// tell passes a note on, once per key; the message is only formatted the
+// first time.
+func (d *rowDecoder) tell(key, format string, args ...any) {
 	if d.note != nil && !d.noted[key] {
 		d.noted[key] = true
-		d.note(msg)
+		d.note(fmt.Sprintf(format, args...))
 	}
+}
+
+// told reports whether the note for key was passed on (or there is no one
+// to tell), so callers can skip the work of a note.
+func (d *rowDecoder) told(key string) bool {
+	return d.note == nil || d.noted[key]
 }
 
 // observe looks at a row's time while the order of day and month is not
@@ -277,10 +285,13 @@ func (d *rowDecoder) observe(rec []string, line int) bool {
 // decided notes how the order of day and month was settled, once the
 // look-ahead ends or a value settled it.
 func (d *rowDecoder) decided() {
+	if d.told("order") {
+		return
+	}
 	t := &d.times
 	switch {
 	case t.order != orderUnknown && t.decider != "":
-		d.tell("order", fmt.Sprintf("dates read as %s, as %s shows", t.order, t.decider))
+		d.tell("order", "dates read as %s, as %s shows", t.order, t.decider)
 	case t.gaveUp && t.ambigDot && !t.ambigSlash:
 		d.tell("order", "dates with dots read as D.M.YYYY (day first, as usual with dots; no value settled it; --time-layout names another order)")
 	}
@@ -298,6 +309,12 @@ func (d *rowDecoder) source(rec []string) (string, error) {
 	if d.force != "" {
 		return d.force, nil
 	}
+	if d.cols.source < 0 {
+		if !d.told("source") {
+			d.tell("source", "no source column: rows read as %s (--source names the platform, e.g. twitter, so that tweet ids give the posts the twitter importers give)", d.def)
+		}
+		return d.def, nil
+	}
 	cell := d.cell(rec, d.cols.source)
 	if d.sourceExplicit {
 		if s, ok := sourceName(cell); ok {
@@ -313,9 +330,9 @@ func (d *rowDecoder) source(rec []string) (string, error) {
 		col := d.header[d.cols.source]
 		if isTwitterClient(cell) && !d.sourceExplicit {
 			d.def = post.Twitter
-			d.tell("source", fmt.Sprintf("column %q holds Twitter client names (%q), not platforms: rows read as twitter (--source names the platform)", col, cell))
+			d.tell("source", "column %q holds Twitter client names (%q), not platforms: rows read as twitter (--source names the platform)", col, cell)
 		} else if d.def != "" {
-			d.tell("source", fmt.Sprintf("column %q holds %q, not a platform name: rows without one read as %s (--source names the platform)", col, cell, d.def))
+			d.tell("source", "column %q holds %q, not a platform name: rows without one read as %s (--source names the platform)", col, cell, d.def)
 		}
 	}
 	if d.def == "" {
@@ -358,12 +375,15 @@ func (d *rowDecoder) post(rec []string, line int) (*post.Post, error) {
 	if err != nil {
 		return nil, fmt.Errorf("column %q: %w", d.header[c.created], err)
 	}
-	if naive {
+	if naive && !d.told("zone") {
 		if d.times.loc == time.UTC {
-			d.tell("zone", fmt.Sprintf("times without a zone (such as %q on line %d) read as UTC; --tz names their zone", ts, line))
+			d.tell("zone", "times without a zone (such as %q on line %d) read as UTC; --tz names their zone", ts, line)
 		} else {
-			d.tell("zone", fmt.Sprintf("times without a zone (such as %q on line %d) read as %s", ts, line, d.times.loc))
+			d.tell("zone", "times without a zone (such as %q on line %d) read as %s", ts, line, d.times.loc)
 		}
+	}
+	if d.escapedLines {
+		text = strings.ReplaceAll(text, `\n`, "\n")
 	}
 	p := &post.Post{
 		ID:        post.MakeID(source, id),
@@ -444,25 +464,74 @@ func looksLikeHandle(s string) bool {
 	return true
 }
 
-// raw encodes the row as a JSON object keyed by the header.
+// raw encodes the row as a JSON object keyed by the header, strings
+// escaped as encoding/json escapes them without HTML escaping (the cells are
+// valid UTF-8: the row is refused otherwise).
 func (d *rowDecoder) raw(rec []string) []byte {
-	d.buf.Reset()
-	enc := json.NewEncoder(&d.buf)
-	enc.SetEscapeHTML(false)
-	out := []byte{'{'}
+	n := 2
+	for i, v := range rec {
+		n += len(d.header[i]) + len(v) + 6
+	}
+	out := make([]byte, 0, n)
+	out = append(out, '{')
 	for i, v := range rec {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		d.buf.Reset()
-		_ = enc.Encode(d.header[i]) // strings always encode
-		out = append(out, bytes.TrimSuffix(d.buf.Bytes(), []byte("\n"))...)
+		out = appendJSONString(out, d.header[i])
 		out = append(out, ':')
-		d.buf.Reset()
-		_ = enc.Encode(v)
-		out = append(out, bytes.TrimSuffix(d.buf.Bytes(), []byte("\n"))...)
+		out = appendJSONString(out, v)
 	}
 	return append(out, '}')
+}
+
+// appendJSONString appends s as a JSON string: '"' and '\\' escaped, control
+// characters as \b \f \n \r \t or \u00XX, U+2028 and U+2029 as \u2028 and
+// \u2029, as encoding/json writes them with SetEscapeHTML(false).
+func appendJSONString(out []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	out = append(out, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
+			i++
+			continue
+		}
+		if c >= 0x80 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != '\u2028' && r != '\u2029' {
+				i += size
+				continue
+			}
+			out = append(out, s[start:i]...)
+			out = append(out, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		out = append(out, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			out = append(out, '\\', c)
+		case '\b':
+			out = append(out, '\\', 'b')
+		case '\f':
+			out = append(out, '\\', 'f')
+		case '\n':
+			out = append(out, '\\', 'n')
+		case '\r':
+			out = append(out, '\\', 'r')
+		case '\t':
+			out = append(out, '\\', 't')
+		default:
+			out = append(out, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		i++
+		start = i
+	}
+	out = append(out, s[start:]...)
+	return append(out, '"')
 }
 
 func validUTF8(rec []string) bool {

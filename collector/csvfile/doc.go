@@ -31,8 +31,9 @@
 //   - NativeID: the id cell, trimmed; ID = "<source>:<id>", so a tweet id
 //     gives the same post as the twitter importers give.
 //   - Text: the text cell, HTML entities decoded (Twitter exports keep
-//     &amp;); it is otherwise kept as written: a cell that looks like a
-//     spreadsheet formula stays text.
+//     &amp;), and in a twarc-csv file (one with "__twarc.*" columns) the
+//     \n it writes for a line break made one again; it is otherwise kept as
+//     written: a cell that looks like a spreadsheet formula stays text.
 //   - CreatedAt: see Times below.
 //   - Author: Handle (without '@'), Name and ID from their columns; a guessed
 //     "name" column in a file without handle column holds handles where a

@@ -1,6 +1,8 @@
 package csvfile
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -82,7 +84,8 @@ func TestAirlineSentiment(t *testing.T) {
 	if len(orig.posts) != 4 || len(orig.errs) != 0 {
 		t.Fatalf("original: %d posts, errors %v", len(orig.posts), orig.errs)
 	}
-	wantNotes(t, notesOrig) // every time carries its zone
+	// Every time carries its zone; the file says nothing of its platform.
+	wantNotes(t, notesOrig, "no source column: rows read as twitter (--source names the platform")
 	p := orig.posts[0]
 	if p.ID != "twitter:570306133677760513" || !p.CreatedAt.Equal(time.Date(2015, 2, 24, 19, 35, 52, 0, time.UTC)) ||
 		p.Author != (post.Author{Handle: "cairdin", URL: "https://x.com/cairdin"}) || p.URL != "https://x.com/cairdin/status/570306133677760513" ||
@@ -103,7 +106,7 @@ func TestAirlineSentiment(t *testing.T) {
 	if len(r.posts) != 4 || len(r.errs) != 0 {
 		t.Fatalf("resaved: %d posts, errors %v", len(r.posts), r.errs)
 	}
-	wantNotes(t, notes, `dates read as M/D/YYYY (month first), as "2/24/2015 11:35" on line 2 shows`,
+	wantNotes(t, notes, `dates read as M/D/YYYY (month first), as "2/24/2015 11:35" on line 2 shows`, "no source column",
 		`times without a zone (such as "2/24/2015 11:35" on line 2) read as UTC; --tz names their zone`)
 	for i, want := range []time.Time{
 		time.Date(2015, 2, 24, 11, 35, 0, 0, time.UTC), time.Date(2015, 2, 24, 11, 15, 0, 0, time.UTC),
@@ -122,7 +125,7 @@ func TestAirlineSentiment(t *testing.T) {
 	if len(r.posts) != 4 || !r.posts[0].CreatedAt.Equal(time.Date(2015, 2, 24, 19, 35, 0, 0, time.UTC)) || r.posts[0].CreatedAt.Location() != time.UTC {
 		t.Errorf("with --tz: %v", r.posts[0].CreatedAt)
 	}
-	wantNotes(t, notes, "M/D/YYYY", "read as America/Los_Angeles")
+	wantNotes(t, notes, "M/D/YYYY", "no source column", "read as America/Los_Angeles")
 }
 
 func Test4CATExport(t *testing.T) {
@@ -161,6 +164,10 @@ func TestTwarcCSV(t *testing.T) {
 	}
 	wantNotes(t, notes, `column "source" holds Twitter client names ("Twitter Web App")`)
 	p := r.posts[0]
+	// twarc-csv writes line breaks as \n (and its header says it is twarc's).
+	if p.Text != "Some people can't reach the API right now.\nWe're on it. #TwitterAPI https://t.co/xyz" {
+		t.Errorf("text %q", p.Text)
+	}
 	if p.ID != "twitter:1379904473227018240" || !p.CreatedAt.Equal(time.Date(2021, 4, 7, 21, 30, 0, 0, time.UTC)) ||
 		p.Author != (post.Author{Handle: "TwitterDev", Name: "Twitter Dev", ID: "2244994945", URL: "https://x.com/TwitterDev"}) ||
 		!slices.Equal(p.Hashtags, []string{"TwitterAPI"}) || p.Mentions != nil || !slices.Equal(p.Links, []string{"https://api.twitterstat.us/"}) {
@@ -333,7 +340,7 @@ func TestDateOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, notes := withNotes(t, tt.in, Options{DefaultSource: "csv", TimeLayout: tt.layout})
+			r, notes := withNotes(t, tt.in, Options{Source: "csv", TimeLayout: tt.layout})
 			if got := dates(r); got != tt.want || len(r.errs) != tt.errs {
 				t.Errorf("got %s, %d errors %v; want %s, %d", got, len(r.errs), r.errs, tt.want, tt.errs)
 			}
@@ -375,7 +382,7 @@ func TestLookAheadLimit(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "%d,t,25/4/2015\n", n+1)
 	fmt.Fprintf(&b, "%d,t,3/4/2015\n", n+2)
-	r, notes := withNotes(t, []byte(b.String()), Options{DefaultSource: "csv"})
+	r, notes := withNotes(t, []byte(b.String()), Options{Source: "csv"})
 	if len(r.posts) != 2 || len(r.errs) != n {
 		t.Fatalf("%d posts, %d errors; want 2, %d", len(r.posts), len(r.errs), n)
 	}
@@ -455,4 +462,42 @@ func FuzzTime(f *testing.F) {
 			t.Errorf("%q read as the zero time", s)
 		}
 	})
+}
+
+// BenchmarkDecode reads the re-saved Airline Sentiment rows (spreadsheet
+// times, entities from the text) 5,000 times over: 20,000 rows.
+func BenchmarkDecode(b *testing.B) {
+	in := readFixture(b, "airline_sentiment_resaved.csv")
+	head, rows, _ := strings.Cut(string(in), "\n")
+	big := []byte(head + "\n" + strings.Repeat(rows, 5000))
+	b.SetBytes(int64(len(big)))
+	for b.Loop() {
+		n := 0
+		for it := range Decode(bytes.NewReader(big), Options{Source: "twitter"}) {
+			if it.Err != nil {
+				b.Fatal(it.Err)
+			}
+			n++
+		}
+		if n != 20000 {
+			b.Fatal(n)
+		}
+	}
+}
+
+// TestAppendJSONString: Raw is written as encoding/json writes strings
+// without HTML escaping.
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", `"quoted" \ back`, "<b>&amp;</b>", "tab\tnl\ncr\rbs\bff\f\x00\x1f\x7f", "ümlaut – \u2028\u2029 😀"} {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSuffix(b.String(), "\n")
+		if got := string(appendJSONString(nil, s)); got != want {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
 }
