@@ -60,8 +60,9 @@
 // -0800", "… UTC"), dates with '/', '.' or '-' and a two- or four-digit
 // year ("2/24/2015 11:35", "24.02.2015 11:35:52", "2/24/15 11:35 PM"),
 // Twitter's "Tue Feb 24 11:35:52 +0000 2015", RFC 1123, "Feb 24, 2015 11:35
-// AM", "24-Feb-15", unix seconds or milliseconds, and spreadsheet serial
-// dates (42059.48 is 2015-02-24 11:31, a decimal up to 2958465). A time
+// AM", "24-Feb-15", YYYYMMDD and YYYYMMDDhhmmss (years 1900-2099), unix
+// seconds or milliseconds, and spreadsheet serial dates (42059.48 is
+// 2015-02-24 11:31, a decimal up to 2958465). A time
 // written without zone is read in Options.Location (UTC when nil), and
 // Options.Note is told so once per file.
 //

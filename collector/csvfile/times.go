@@ -413,15 +413,20 @@ var errAmbiguous = errors.New("ambiguous date")
 
 // parse reads s; naive reports a time without zone, read in r.loc.
 func (r *timeReader) parse(s string) (t time.Time, naive bool, err error) {
-	if isDecimal(s) {
-		return epoch(s, r.loc)
-	}
 	if r.layout.goLayout != "" {
 		t, err := time.ParseInLocation(r.layout.goLayout, s, r.loc)
-		if err != nil {
+		if err == nil {
+			return t, !r.layout.zoned, nil
+		}
+		if !isDecimal(s) {
 			return time.Time{}, false, fmt.Errorf("%q does not match the time layout %q: %v", s, r.layout.goLayout, err)
 		}
-		return t, !r.layout.zoned, nil
+	}
+	if t, ok := compactDate(s, r.loc); ok {
+		return t, true, nil
+	}
+	if isDecimal(s) {
+		return epoch(s, r.loc)
 	}
 	if d, ok := splitNumDate(s); ok {
 		return r.numeric(s, d)
@@ -512,6 +517,21 @@ func (r *timeReader) observe(s string, line int) (ambiguous bool) {
 		}
 	}
 	return amb
+}
+
+// compactDate reads the digits-only YYYYMMDD and YYYYMMDDhhmmss (GDELT and
+// database dumps write them) for years 1900 to 2099; as unix seconds or
+// milliseconds they would be in 1970 or after 2500.
+func compactDate(s string, loc *time.Location) (time.Time, bool) {
+	if len(s) != 8 && len(s) != 14 || !allDigits(s) || s[:2] != "19" && s[:2] != "20" {
+		return time.Time{}, false
+	}
+	layout := "20060102"
+	if len(s) == 14 {
+		layout = "20060102150405"
+	}
+	t, err := time.ParseInLocation(layout, s, loc)
+	return t, err == nil
 }
 
 // epoch reads unix seconds or milliseconds, or a spreadsheet serial date
