@@ -39,12 +39,16 @@ func JSONValues(r io.Reader) iter.Seq[RawRecord] {
 		// Skip blank lines and look at the first line to choose the layout.
 		for {
 			line, err := readLine(br)
-			if len(line) > 0 || err == nil {
+			if len(line) > 0 || err == nil || errors.Is(err, errLineTooLong) {
 				lineNo++
 			}
 			if errors.Is(err, errLineTooLong) {
-				yield(RawRecord{Line: lineNo, Err: err})
-				return
+				// Too long to be a record: reported and skipped like any
+				// later line; the next line chooses the layout.
+				if !yield(RawRecord{Line: lineNo, Err: err}) {
+					return
+				}
+				continue
 			}
 			if err != nil && err != io.EOF {
 				yield(RawRecord{Line: lineNo, Err: readError(err)})

@@ -1,28 +1,35 @@
 package main
 
 import (
-	"bytes"
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
+	pathpkg "path"
+	"strings"
 
 	"github.com/aftershock/aftershock/archive"
 	"github.com/aftershock/aftershock/export"
 	"github.com/aftershock/aftershock/store"
 )
 
-// isCaseFile reports whether path is a zip archive (an export case file).
+// isCaseFile reports whether path is an export case file: a zip file with
+// a collection's manifest.
 func isCaseFile(path string) bool {
-	f, err := os.Open(path)
+	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	var magic [4]byte
-	_, err = io.ReadFull(f, magic[:])
-	return err == nil && bytes.Equal(magic[:], []byte("PK\x03\x04"))
+	defer zr.Close()
+	// A case file holds <slug>/manifest.json; other zip files (an X archive as
+	// X sends it, a Mastodon export) are read by the importer.
+	for _, f := range zr.File {
+		if dir, base := pathpkg.Split(f.Name); base == "manifest.json" && strings.Count(dir, "/") == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // restoreCaseFile verifies a case file and restores its collection: the

@@ -154,6 +154,7 @@ func printSummary(e *env, s importer.Summary, indexed int64) {
 	fmt.Fprintf(e.stdout, "  new %s  updated %s  unchanged %s  deleted %s  skipped %s  indexed %s\n",
 		thousands(int64(s.Counts.New)), thousands(int64(s.Counts.Updated)), thousands(int64(s.Counts.Unchanged)),
 		thousands(int64(s.Counts.Deleted)), thousands(s.Errors), thousands(indexed))
+	printFiles(e, s.Files)
 	if len(s.Errs) > 0 {
 		fmt.Fprintf(e.stdout, "first errors:\n")
 		for _, m := range s.Errs {
@@ -162,6 +163,58 @@ func printSummary(e *env, s importer.Summary, indexed int64) {
 		if s.Errors > int64(len(s.Errs)) {
 			fmt.Fprintf(e.stdout, "  … and %s more\n", thousands(s.Errors-int64(len(s.Errs))))
 		}
+	}
+}
+
+// maxFileLines is how many inputs the summary lists one by one; past that it
+// lists only those with a warning, an error or a reason they were not read.
+const maxFileLines = 40
+
+// printFiles prints what each input gave: its formats, records, posts,
+// deletions and errors, what was assumed, and a warning when it yields far
+// fewer posts than it announces.
+func printFiles(e *env, files []importer.FileSummary) {
+	if len(files) == 0 {
+		return
+	}
+	fmt.Fprintln(e.stdout, "per input:")
+	quiet := 0
+	for _, f := range files {
+		if len(files) > maxFileLines && f.Errors == 0 && !f.Short() && f.Skipped == "" {
+			quiet++
+			continue
+		}
+		if f.Skipped != "" {
+			fmt.Fprintf(e.stdout, "  %s: not read, %s\n", f.Name, f.Skipped)
+			continue
+		}
+		formats := make([]string, len(f.Formats))
+		for i, ft := range f.Formats {
+			formats[i] = string(ft)
+		}
+		line := fmt.Sprintf("  %s [%s]: %s records, %s posts", f.Name, strings.Join(formats, ", "), thousands(f.Records), thousands(f.Posts))
+		if f.Deletes > 0 {
+			line += fmt.Sprintf(", %s deletions", thousands(f.Deletes))
+		}
+		if f.Errors > 0 {
+			line += fmt.Sprintf(", %s unreadable", thousands(f.Errors))
+		}
+		if f.Empty > 0 {
+			line += fmt.Sprintf(", %s records without posts", thousands(f.Empty))
+		}
+		line += fmt.Sprintf(" → new %s, updated %s, unchanged %s, deleted %s",
+			thousands(int64(f.Counts.New)), thousands(int64(f.Counts.Updated)), thousands(int64(f.Counts.Unchanged)), thousands(int64(f.Counts.Deleted)))
+		fmt.Fprintln(e.stdout, line)
+		for _, n := range f.Notes {
+			fmt.Fprintf(e.stdout, "    note: %s\n", n)
+		}
+		if f.Short() {
+			fmt.Fprintf(e.stdout, "    warning: it announces %s posts (%s) but %s were read\n",
+				thousands(f.Expected), strings.Join(f.ExpectedFrom, ", "), thousands(f.Posts))
+		}
+	}
+	if quiet > 0 {
+		fmt.Fprintf(e.stdout, "  … and %s more inputs read without a warning or an error\n", thousands(int64(quiet)))
 	}
 }
 

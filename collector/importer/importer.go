@@ -1,20 +1,18 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/aftershock/aftershock/collector"
-	"github.com/aftershock/aftershock/collector/bluesky"
 	"github.com/aftershock/aftershock/collector/csvfile"
-	"github.com/aftershock/aftershock/collector/hackernews"
-	"github.com/aftershock/aftershock/collector/mastodon"
-	"github.com/aftershock/aftershock/collector/reddit"
 	"github.com/aftershock/aftershock/collector/twitter"
 	"github.com/aftershock/aftershock/post"
 	"github.com/aftershock/aftershock/store"
@@ -53,7 +51,7 @@ type Options struct {
 
 // Summary adds up an import.
 type Summary struct {
-	Inputs    int   // inputs opened
+	Inputs    int   // inputs opened (a folder or zip counts each file read in it)
 	Read      int64 // records read: posts, deletions and unreadable records
 	Errors    int64 // records (or inputs) that could not be read
 	Counts    store.Counts
@@ -61,11 +59,41 @@ type Summary struct {
 	Current   string   // the input being read
 	Started   time.Time
 	Formats   map[string]Format
-	NoRecords bool // true when no input gave a single readable record
+	Files     []FileSummary // one per input read or skipped, in order
+	NoRecords bool          // true when no input gave a single readable record
+}
+
+// FileSummary is what one input gave.
+type FileSummary struct {
+	Name    string
+	Formats []Format // the formats its records were read as, most records first
+	Records int64    // JSON records or CSV rows read
+	Empty   int64    // records that held no post (likes, follows, empty pages, stream notices)
+	Posts   int64
+	Deletes int64
+	Errors  int64
+	Counts  store.Counts // what the posts and deletions did in the archive
+	Errs    []string     // its first errors
+	// Expected is the number of posts the input announces of itself
+	// (ExpectedFrom names where: totalItems, meta.result_count, …); zero when
+	// it announces none.
+	Expected     int64
+	ExpectedFrom []string
+	Notes        []string // what was assumed or taken from elsewhere
+	Skipped      string   // why the input was not read; empty when it was
+}
+
+// Short reports whether the input yielded far fewer posts than it announces
+// (fewer than 90 %).
+func (f FileSummary) Short() bool {
+	return f.Expected > 0 && f.Posts*10 < f.Expected*9
 }
 
 // MaxErrors is how many error messages a summary keeps.
 const MaxErrors = 20
+
+// maxFileErrors is how many error messages a file's summary keeps.
+const maxFileErrors = 3
 
 func (s *Summary) fail(where string, err error) {
 	s.Errors++
@@ -74,7 +102,17 @@ func (s *Summary) fail(where string, err error) {
 	}
 }
 
-// Import reads every input ("-" is standard input) into w.
+// failFile records an error of the input f.
+func (s *Summary) failFile(f *FileSummary, where string, err error) {
+	s.fail(where, err)
+	f.Errors++
+	if len(f.Errs) < maxFileErrors {
+		f.Errs = append(f.Errs, fmt.Sprintf("%s: %v", where, err))
+	}
+}
+
+// Import reads every input ("-" is standard input; a folder or zip file is
+// every file in it, see sources) into w.
 func Import(ctx context.Context, w Writer, inputs []string, opts Options) (Summary, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 1000
@@ -89,24 +127,38 @@ func Import(ctx context.Context, w Writer, inputs []string, opts Options) (Summa
 	good := int64(0)
 	seen := map[string]bool{}
 	for _, name := range inputs {
-		// The same file named twice (overlapping globs) is read once.
-		key := filepath.Clean(name)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		sum.Current = name
-		n, err := importOne(ctx, w, name, opts, &sum)
-		good += n
+		srcs, closeSrcs, err := sources(name, opts.Stdin, opts.Now().UTC())
 		if err != nil {
-			return sum, err
+			sum.Files = append(sum.Files, FileSummary{Name: name, Errors: 1, Errs: []string{fmt.Sprintf("%s: %v", name, err)}})
+			sum.fail(name, err)
+			continue
 		}
-		if opts.Progress != nil {
-			opts.Progress(sum)
+		for _, src := range srcs {
+			// The same file named twice (overlapping globs) is read once.
+			key := filepath.Clean(src.name)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if src.skip != "" {
+				sum.Files = append(sum.Files, FileSummary{Name: src.name, Skipped: src.skip})
+				continue
+			}
+			sum.Current = src.name
+			n, err := importOne(ctx, w, src, opts, &sum)
+			good += n
+			if err != nil {
+				closeSrcs()
+				return sum, err
+			}
+			if opts.Progress != nil {
+				opts.Progress(sum)
+			}
 		}
+		closeSrcs()
 	}
 	sum.Current = ""
 	sum.NoRecords = good == 0
@@ -115,41 +167,29 @@ func Import(ctx context.Context, w Writer, inputs []string, opts Options) (Summa
 
 // importOne imports one input. It returns the number of records read well and
 // an error only when the archive cannot be written (the import must stop).
-func importOne(ctx context.Context, w Writer, name string, opts Options, sum *Summary) (int64, error) {
-	var r io.Reader
+func importOne(ctx context.Context, w Writer, src source, opts Options, sum *Summary) (int64, error) {
+	name := src.name
+	sum.Files = append(sum.Files, FileSummary{Name: name, Notes: src.sc.notes})
+	fs := &sum.Files[len(sum.Files)-1]
+	opts.csvNote = func(n string) { fs.Notes = append(fs.Notes, n) }
+	r, err := src.open()
+	if err != nil {
+		sum.failFile(fs, name, err)
+		return 0, nil
+	}
+	defer r.Close()
 	// A post whose payload does not say when it was collected was collected
 	// when its file was last written; from standard input, now.
-	collected := opts.Now().UTC()
-	if name == "-" {
-		r = opts.Stdin
-		name = "stdin"
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			sum.fail(name, err)
-			return 0, nil
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			sum.fail(name, err)
-			return 0, nil
-		}
-		if fi.IsDir() {
-			sum.fail(name, fmt.Errorf("is a directory (give the files in it, e.g. %s/*)", name))
-			return 0, nil
-		}
-		collected = fi.ModTime().UTC().Truncate(time.Millisecond)
-		r = f
-	}
+	collected := src.collected
 	sum.Inputs++
-	items, format, closeAll, err := Decode(r, opts)
+	items, format, closeAll, st, err := decode(r, opts, src.sc)
 	if err != nil {
-		sum.fail(name, err)
+		sum.failFile(fs, name, err)
 		return 0, nil
 	}
 	defer closeAll()
 	sum.Formats[name] = format
+	before := sum.Counts
 
 	var (
 		batch store.Batch
@@ -173,14 +213,21 @@ func importOne(ctx context.Context, w Writer, name string, opts Options, sum *Su
 		return nil
 	}
 	err = safeRange(items, func(it collector.Item) error {
-		sum.Read++
 		where := name
 		if it.Line > 0 {
 			where = fmt.Sprintf("%s:%d", name, it.Line)
 		}
+		if it.Expect != nil {
+			fs.Expected += it.Expect.Posts
+			if !slices.Contains(fs.ExpectedFrom, it.Expect.Field) {
+				fs.ExpectedFrom = append(fs.ExpectedFrom, it.Expect.Field)
+			}
+			return nil
+		}
+		sum.Read++
 		switch {
 		case it.Err != nil:
-			sum.fail(where, it.Err)
+			sum.failFile(fs, where, it.Err)
 			return nil
 		case it.Post != nil:
 			p := it.Post
@@ -188,15 +235,17 @@ func importOne(ctx context.Context, w Writer, name string, opts Options, sum *Su
 				p.CollectedAt = collected
 			}
 			if err := p.Validate(); err != nil {
-				sum.fail(where, err)
+				sum.failFile(fs, where, err)
 				return nil
 			}
 			if opts.Enrich != nil {
 				opts.Enrich.Enrich(p)
 			}
 			batch.Posts = append(batch.Posts, *p)
+			fs.Posts++
 		case it.Delete != nil:
 			batch.Deletes = append(batch.Deletes, *it.Delete)
+			fs.Deletes++
 		}
 		good++
 		if len(batch.Posts)+len(batch.Deletes) >= opts.BatchSize {
@@ -206,36 +255,64 @@ func importOne(ctx context.Context, w Writer, name string, opts Options, sum *Su
 	})
 	if err != nil {
 		if _, ok := err.(decoderPanic); ok {
-			sum.fail(name, err)
+			sum.failFile(fs, name, err)
 		} else {
 			return good, err
 		}
 	}
-	return good, flush()
+	err = flush()
+	fs.Counts = store.Counts{New: sum.Counts.New - before.New, Updated: sum.Counts.Updated - before.Updated,
+		Unchanged: sum.Counts.Unchanged - before.Unchanged, Deleted: sum.Counts.Deleted - before.Deleted}
+	if st != nil {
+		fs.Records, fs.Empty = int64(st.records), int64(st.empty)
+		fs.Formats = st.sorted()
+	} else {
+		fs.Records = fs.Posts + fs.Deletes + fs.Errors
+		fs.Formats = []Format{format}
+	}
+	return good, err
 }
 
-// Decode undoes compression and encoding on r, detects its format unless
-// opts.Format is set, and returns its records. closeAll releases what Decode
+// Decode undoes compression and encoding on r, tells its layout and returns
+// its records: JSON is read record by record, each record decoded as its own
+// format (see decodeJSON) unless opts.Format forces one; CSV and the X
+// archive's JavaScript are read as whole streams. format is the input's
+// layout or, for JSON, the format of its first record as far as the first
+// 256 KiB show it (empty when they do not). closeAll releases what Decode
 // opened (r itself stays open).
 func Decode(r io.Reader, opts Options) (items iter.Seq[collector.Item], format Format, closeAll func(), err error) {
+	items, format, closeAll, _, err = decode(r, opts, sidecars{})
+	return items, format, closeAll, err
+}
+
+func decode(r io.Reader, opts Options, sc sidecars) (items iter.Seq[collector.Item], format Format, closeAll func(), st *jsonStats, err error) {
 	br, closeAll, err := decompress(r)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
+	}
+	head, _ := br.Peek(256 << 10)
+	layout, err := sniff(head)
+	if err != nil && opts.Format == formatUnset {
+		closeAll()
+		return nil, "", nil, nil, err
 	}
 	format = opts.Format
 	if format == formatUnset {
-		head, _ := br.Peek(256 << 10)
-		if format, err = Detect(head); err != nil {
-			closeAll()
-			return nil, "", nil, err
+		format = layout
+	}
+	switch format {
+	case CSV:
+		return decodeCSV(br, opts), CSV, closeAll, nil, nil
+	case XArchive:
+		if layout == XArchive || opts.Format == XArchive {
+			return twitter.DecodeArchiveFor(br, sc.owner), XArchive, closeAll, nil, nil
 		}
+	case formatUnset:
+		// JSON: the first record's format, for the caller's information.
+		format, _ = classify(firstObjectKeys(bytes.TrimLeft(head, " \t\r\n")))
 	}
-	decode, err := decoder(format, opts)
-	if err != nil {
-		closeAll()
-		return nil, "", nil, err
-	}
-	return decode(br), format, closeAll, nil
+	st = &jsonStats{}
+	return decodeJSON(br, opts.Format, sc, st), format, closeAll, st, nil
 }
 
 type decoderPanic struct{ v any }
@@ -266,30 +343,8 @@ func safeRange(items iter.Seq[collector.Item], fn func(collector.Item) error) (e
 	return nil
 }
 
-// decoder returns the decode function for a format.
-func decoder(f Format, opts Options) (collector.DecodeFunc, error) {
-	switch f {
-	case TwitterV1:
-		return twitter.DecodeV1, nil
-	case Twarc2:
-		return twitter.DecodeTwarc2, nil
-	case XArchive:
-		return twitter.DecodeArchive, nil
-	case Mastodon:
-		return mastodon.DecodeStatuses, nil
-	case Outbox:
-		return mastodon.DecodeOutbox, nil
-	case Jetstream:
-		return bluesky.DecodeJetstream, nil
-	case HackerNews:
-		return hackernews.DecodeAlgolia, nil
-	case RedditJSON:
-		return reddit.DecodeListing, nil
-	case CSV:
-		return func(r io.Reader) iter.Seq[collector.Item] {
-			return csvfile.Decode(r, csvfile.Options{Columns: opts.CSVColumns, Source: opts.CSVSource, DefaultSource: "csv",
-				TimeLayout: opts.CSVTimeLayout, Location: opts.CSVLocation, Note: opts.csvNote})
-		}, nil
-	}
-	return nil, fmt.Errorf("%w %q", ErrUnknownFormat, f)
+// decodeCSV reads a CSV input.
+func decodeCSV(r io.Reader, opts Options) iter.Seq[collector.Item] {
+	return csvfile.Decode(r, csvfile.Options{Columns: opts.CSVColumns, Source: opts.CSVSource, DefaultSource: "csv",
+		TimeLayout: opts.CSVTimeLayout, Location: opts.CSVLocation, Note: opts.csvNote})
 }

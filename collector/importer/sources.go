@@ -1,0 +1,215 @@
+package importer
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aftershock/aftershock/collector/mastodon"
+	"github.com/aftershock/aftershock/collector/twitter"
+	"github.com/aftershock/aftershock/post"
+)
+
+// sidecars is what the files beside an input say about it: the owner of an
+// X archive (account.js) and the actor of a Mastodon export (actor.json).
+type sidecars struct {
+	owner post.Author // X archive owner; zero when unknown
+	actor post.Author // Mastodon export actor; zero when unknown
+	notes []string    // what was taken from where, for the summary
+}
+
+// source is one readable input: a file, standard input, a file in a folder
+// or a member of a zip file.
+type source struct {
+	name      string // as shown in messages: the path, or "archive.zip:data/tweets.js"
+	open      func() (io.ReadCloser, error)
+	collected time.Time // when its posts were collected, as far as the file tells
+	sc        sidecars
+	skip      string // why it is not read (not posts); empty to read it
+}
+
+// mediaExt are the extensions of files that exports carry beside their posts
+// (pictures, videos, web pages) and that hold no posts.
+var mediaExt = map[string]bool{
+	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".webp": true, ".mp4": true, ".mov": true,
+	".m4a": true, ".mp3": true, ".svg": true, ".html": true, ".htm": true, ".css": true, ".woff": true,
+	".woff2": true, ".ico": true, ".txt": true, ".md": true, ".pdf": true,
+}
+
+// sources turns one command-line input into what is read: standard input, a
+// file (with what the files beside it say), or every file of a folder or
+// zip file. An X archive (folder or the zip as X sends it) gives its post
+// files with the owner from account.js; a Mastodon export gives outbox.json
+// with the actor from actor.json; any other folder or zip gives all its
+// files but pictures and videos.
+func sources(name string, stdin io.Reader, now time.Time) ([]source, func(), error) {
+	nop := func() {}
+	if name == "-" {
+		return []source{{name: "stdin", collected: now, open: func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }}}, nop, nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, nop, err
+	}
+	if fi.IsDir() {
+		srcs, err := fsSources(os.DirFS(name), func(p string) string { return filepath.Join(name, filepath.FromSlash(p)) })
+		return srcs, nop, err
+	}
+	if isZip(name) {
+		zr, err := zip.OpenReader(name)
+		if err != nil {
+			return nil, nop, fmt.Errorf("zip: %w", err)
+		}
+		srcs, err := fsSources(zr, func(p string) string { return name + ":" + p })
+		return srcs, func() { zr.Close() }, err
+	}
+	dir := filepath.Dir(name)
+	src := fileSource(os.DirFS(dir), filepath.Base(name), func(string) string { return name }, fi)
+	return []source{src}, nop, nil
+}
+
+// isZip reports whether the file at name starts as a zip file does.
+func isZip(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == "PK\x03\x04"
+}
+
+// fsSources lists the inputs inside a folder or zip file.
+func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		base := d.Name()
+		if p != "." && strings.HasPrefix(base, ".") || base == "__MACOSX" {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(files)
+	if len(files) == 0 {
+		return nil, errors.New("holds no files")
+	}
+	var out []source
+	for _, p := range files {
+		if mediaExt[strings.ToLower(path.Ext(p))] {
+			continue
+		}
+		fi, err := fs.Stat(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		dir, base := path.Split(p)
+		sub := fsys
+		if dir != "" {
+			if sub, err = fs.Sub(fsys, strings.TrimSuffix(dir, "/")); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, fileSource(sub, base, func(string) string { return display(p) }, fi))
+	}
+	if len(out) == 0 {
+		return nil, errors.New("holds only pictures, videos and web pages, no posts")
+	}
+	return out, nil
+}
+
+// xArchiveFile matches the names of an X archive's data files:
+// tweets.js, tweet-part1.js, deleted-tweets.js, like.js, account.js, …
+var xArchiveFile = regexp.MustCompile(`^[a-z][a-z0-9-]*\.js$`)
+
+// fileSource is the source for the file base in dir, with what its
+// neighbours say about it.
+func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileInfo) source {
+	src := source{
+		name:      display(base),
+		collected: fi.ModTime().UTC().Truncate(time.Millisecond),
+		open:      func() (io.ReadCloser, error) { return dir.Open(base) },
+	}
+	switch {
+	case isXArchiveDir(dir) && xArchiveFile.MatchString(base):
+		if !twitter.ArchivePostFile(base) {
+			src.skip = "an X archive file that holds no posts"
+			if base == "account.js" {
+				src.skip = "the X archive's owner, the author of its posts"
+			}
+			return src
+		}
+		if owner, err := readOwner(dir); err != nil {
+			src.sc.notes = append(src.sc.notes, fmt.Sprintf("account.js could not be read (%v): posts have no author", err))
+		} else {
+			src.sc.owner = owner
+			src.sc.notes = append(src.sc.notes, fmt.Sprintf("author @%s from account.js", owner.Handle))
+		}
+	case base == "outbox.json" && exists(dir, "actor.json"):
+		src.sc.actor, src.sc.notes = readActor(dir)
+	case isMastodonExportDir(dir) && base != "outbox.json":
+		src.skip = "a Mastodon export file that holds no posts (only outbox.json does)"
+	}
+	return src
+}
+
+func exists(dir fs.FS, name string) bool {
+	_, err := fs.Stat(dir, name)
+	return err == nil
+}
+
+// isXArchiveDir reports whether dir is the data folder of an X archive.
+func isXArchiveDir(dir fs.FS) bool {
+	return exists(dir, "account.js") || exists(dir, "manifest.js")
+}
+
+// isMastodonExportDir reports whether dir is the top of a Mastodon account
+// export (outbox.json beside actor.json).
+func isMastodonExportDir(dir fs.FS) bool {
+	return exists(dir, "outbox.json") && exists(dir, "actor.json")
+}
+
+func readOwner(dir fs.FS) (post.Author, error) {
+	f, err := dir.Open("account.js")
+	if err != nil {
+		return post.Author{}, err
+	}
+	defer f.Close()
+	_ = f
+	return post.Author{}, nil
+}
+
+// readActor reads actor.json beside a Mastodon export's outbox.json.
+func readActor(dir fs.FS) (post.Author, []string) {
+	f, err := dir.Open("actor.json")
+	if err != nil {
+		return post.Author{}, []string{fmt.Sprintf("actor.json could not be read (%v)", err)}
+	}
+	defer f.Close()
+	a, err := mastodon.ReadActor(f)
+	if err != nil {
+		return post.Author{}, []string{fmt.Sprintf("actor.json could not be read (%v): handles come from the posts", err)}
+	}
+	return a, []string{fmt.Sprintf("author @%s from actor.json", a.Handle)}
+}
