@@ -57,7 +57,10 @@ type heldRow struct {
 	err  error
 }
 
-// Decode reads the CSV file r: a header row, then one post per row.
+// Decode reads the CSV file r: a header row, then one post per row, as the
+// package documentation describes. A row that cannot be read is an Err item
+// and the next row is read; only a header that cannot be used or a reader
+// that fails ends the input early.
 func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 	return func(yield func(collector.Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
@@ -87,6 +90,7 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 		var (
 			held      []heldRow
 			heldBytes int
+			lastLine  = 1 // where the last row read starts
 		)
 		// emit decodes a row and yields its item.
 		emit := func(h heldRow) bool {
@@ -125,15 +129,16 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 				if !errors.As(err, &pe) {
 					d.times.gaveUp = true
 					if drain() {
-						yield(collector.Item{Line: errLine(err, 0), Err: fmt.Errorf("csv: read: %w", err)})
+						yield(collector.Item{Line: errLine(err, lastLine), Err: fmt.Errorf("csv: read: %w", err)})
 					}
 					return
 				}
-				h = heldRow{line: errLine(err, 1), err: fmt.Errorf("csv: %w", err)}
+				h = heldRow{line: errLine(err, lastLine), err: fmt.Errorf("csv: %w", err)}
 			} else {
 				h.rec = rec
 				h.line, _ = cr.FieldPos(0)
 			}
+			lastLine = h.line
 			// After the look-ahead gave up, rows no longer wait, but a
 			// value may still settle the order for the rows after it.
 			ambiguous := h.err == nil && d.observe(h.rec, h.line) && !d.times.gaveUp

@@ -3,6 +3,7 @@ package csvfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aftershock/aftershock/collector"
 	"github.com/aftershock/aftershock/post"
 )
 
@@ -504,5 +506,36 @@ func TestAppendJSONString(t *testing.T) {
 		if got := string(appendJSONString(nil, s)); got != want {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
+	}
+}
+
+// failingReader returns its data, then an error that is not io.EOF.
+type failingReader struct{ data []byte }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, errors.New("disk gone")
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+// TestReadError: rows waiting for the order of day and month are yielded
+// before the error that ends the input, which names a line.
+func TestReadError(t *testing.T) {
+	var items []collector.Item
+	for it := range Decode(&failingReader{data: []byte("id,text,date\n1,a,3/4/2015\n2,b,5/6/2015\n")}, Options{Source: "csv"}) {
+		if err := it.Check(); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	if len(items) != 3 || items[0].Line != 2 || items[1].Line != 3 || !strings.Contains(items[1].Err.Error(), "--time-layout") ||
+		items[2].Line != 3 || !strings.Contains(items[2].Err.Error(), "csv: read: disk gone") {
+		for _, it := range items {
+			t.Logf("%d %v", it.Line, it.Err)
+		}
+		t.Fatalf("%d items", len(items))
 	}
 }
