@@ -268,3 +268,27 @@ func FuzzListingRecords(f *testing.F) {
 		decodeAll(t, in)
 	})
 }
+
+func TestBuiltPermalink(t *testing.T) {
+	tests := []struct {
+		thing, want string
+	}{
+		{`{"kind":"t1","data":{"id":"c1","body":"x","created_utc":1,"subreddit":"aws","link_id":"t3_p1"}}`, "https://www.reddit.com/r/aws/comments/p1/_/c1/"},
+		{`{"kind":"t1","data":{"name":"t1_c1","body":"x","created_utc":1,"link_id":"t3_p1"}}`, "https://www.reddit.com/comments/p1/_/c1/"},
+		{`{"kind":"t1","data":{"id":"c1","body":"x","created_utc":1,"subreddit":"aws"}}`, ""},                                                           // no link_id
+		{`{"kind":"t1","data":{"id":"c1","body":"x","created_utc":1,"subreddit":"a/b","link_id":"t3_p1"}}`, "https://www.reddit.com/comments/p1/_/c1/"}, // odd subreddit left out
+		{`{"kind":"t1","data":{"id":"C/1","body":"x","created_utc":1,"link_id":"t3_p1"}}`, ""},                                                          // not a Reddit id
+		{`{"kind":"t1","data":{"id":"c1","body":"x","created_utc":1,"link_id":"t3_p1","permalink":"/r/a/comments/p1/t/c1/"}}`, "https://www.reddit.com/r/a/comments/p1/t/c1/"},
+		{`{"kind":"t3","data":{"id":"p1","title":"x","created_utc":1,"subreddit":"aws"}}`, "https://www.reddit.com/r/aws/comments/p1/"},
+		{`{"kind":"t3","data":{"name":"t3_p1","title":"x","created_utc":1}}`, "https://www.reddit.com/comments/p1/"},
+	}
+	for _, tt := range tests {
+		r := decodeAll(t, []byte(tt.thing))
+		if len(r.posts) != 1 {
+			t.Fatalf("%s: %d posts, errors %v", tt.thing, len(r.posts), r.errs)
+		}
+		if r.posts[0].URL != tt.want {
+			t.Errorf("%s: URL %q, want %q", tt.thing, r.posts[0].URL, tt.want)
+		}
+	}
+}
