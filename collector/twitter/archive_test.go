@@ -345,6 +345,9 @@ func FuzzDecodeArchive(f *testing.F) {
 		`[{"tweet":{"id":"2","created_at":"Fri May 01 10:00:00 +0000 2026","favorite_count":"1e3","extended_entities":{"media":[{}]}}}]`,
 		"window.YTD.tweets.part0 = ",
 		"{\"tweet\":",
+		"window.YTD.deleted_tweets.part0 = [{\"tweet\":{\"id_str\":\"3\",\"created_at\":\"Fri May 01 10:00:00 +0000 2026\",\"deleted_at\":\"Fri May 01 11:00:00 +0000 2026\"}}]",
+		"window.YTD.community_tweet.part0 = [{\"tweet\":{\"id_str\":\"4\",\"community_id_str\":\"5\",\"created_at\":\"Fri May 01 10:00:00 +0000 2026\"}}]",
+		"window.YTD.like.part0 = [{\"like\":{\"tweetId\":\"1\"}}]",
 	} {
 		f.Add([]byte(s))
 	}

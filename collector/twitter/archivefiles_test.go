@@ -2,6 +2,7 @@ package twitter
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -359,4 +360,66 @@ func TestArchiveNotesReadErrors(t *testing.T) {
 	if nilNotes.Len() != 0 || nilNotes.match(time.Time{}, "a…") != nil {
 		t.Error("nil notes")
 	}
+}
+
+func FuzzReadArchiveAccount(f *testing.F) {
+	b, err := os.ReadFile(testdata.Path(f, "realworld", "x-archive_milahu104", "data", "account.js"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	// The real account.js, its e-mail address left out of the corpus.
+	f.Add([]byte(regexp.MustCompile(`"email" : "[^"]*"`).ReplaceAllString(string(b), `"email" : "owner@example.org"`)))
+	if b, err = os.ReadFile("testdata/grailbird/data/js/user_details.js"); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`[{"account":{"username":"@"}}]`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		a, err := ReadArchiveAccount(strings.NewReader(string(in)))
+		if err == nil && (a.Handle == "" || a.URL != "https://x.com/"+a.Handle) {
+			t.Fatalf("author %+v without error", a)
+		}
+		if err != nil && a != (post.Author{}) {
+			t.Fatalf("author %+v with error %v", a, err)
+		}
+	})
+}
+
+func FuzzDecodeArchiveGrailbird(f *testing.F) {
+	b, err := os.ReadFile("testdata/grailbird/data/js/tweets/2011_09.js")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte("Grailbird.data.tweets_2009_01 = [ {\"id\":1234,\"created_at\":\"2009-01-02 03:04:05 +0000\",\"text\":\"hi\",\"user\":{\"id\":5,\"screen_name\":\"a\"},\"retweeted_status\":{\"id\":7,\"created_at\":\"2009-01-01 03:04:05 +0000\",\"text\":\"o\"}} ]"))
+	f.Add([]byte("var user_details = {}"))
+	f.Fuzz(func(t *testing.T, in []byte) { fuzzCheck(t, DecodeArchive, in) })
+}
+
+// FuzzArchiveNotes reads its input as note-tweet.js and decodes tweets.js
+// records against the notes read, and its input as tweets.js against the
+// fixture's notes.
+func FuzzArchiveNotes(f *testing.F) {
+	f.Add([]byte(noteTweetsJS()))
+	f.Add([]byte(`[{"noteTweet":{"createdAt":"2026-05-03T09:00:00Z","core":{"text":"a b c d","hashtags":[{"text":"x"}],"urls":[{"expandedUrl":"u"}],"mentions":[{"screenName":"m"}]}}}]`))
+	f.Add([]byte(`[` + archiveTweetJSON("7", "Sun May 03 09:00:03 +0000 2026", "@bob Status update on the…", "bob") + `]`))
+	var fixture ArchiveNotes
+	if _, err := fixture.Read(strings.NewReader(noteTweetsJS())); err != nil {
+		f.Fatal(err)
+	}
+	tweets := "[" + archiveTweetJSON("1", "Sun May 03 09:00:00 +0000 2026", "a b…") + "," +
+		archiveTweetJSON("2", "Sun May 03 09:00:00 +0000 2026", "@x … https://t.co/y") + "]"
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var notes ArchiveNotes
+		n, _ := notes.Read(strings.NewReader(string(in)))
+		if n != notes.Len() {
+			t.Fatalf("read %d notes, holds %d", n, notes.Len())
+		}
+		for it := range DecodeArchiveWith(strings.NewReader(tweets), ArchiveOptions{Notes: &notes}) {
+			checkItem(t, it)
+		}
+		for it := range DecodeArchiveWith(strings.NewReader(string(in)), ArchiveOptions{Notes: &fixture}) {
+			checkItem(t, it)
+		}
+	})
 }
