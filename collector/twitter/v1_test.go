@@ -438,3 +438,44 @@ func TestDecodeV1PremiumEdges(t *testing.T) {
 		t.Fatalf("got %d posts, errors %v", len(r.posts), r.errs)
 	}
 }
+
+// twarc 1 writes v1.1 tweets one per line, fetched with
+// tweet_mode=extended: full_text and display_text_range instead of text, the
+// original in retweeted_status and quoted_status with its full_text too.
+// testdata/twarc1.jsonl (written for this test in that shape): a retweet, a
+// quote and a reply; the original comes after the retweet and after the
+// quote, 5 posts with 4 ids.
+func TestDecodeV1Twarc1(t *testing.T) {
+	f, err := os.Open("testdata/twarc1.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := collect(t, DecodeV1(f))
+	if len(r.posts) != 5 || len(r.errs) != 0 || len(r.deletes) != 0 || len(r.expects) != 0 {
+		t.Fatalf("got %d posts, %d deletes, errors %v", len(r.posts), len(r.deletes), r.errs)
+	}
+	ops := post.Author{ID: "1111111111", Handle: "opswatch", Name: "Ops Watch", URL: "https://twitter.com/opswatch"}
+	cloud := post.Author{ID: "2222222222", Handle: "examplecloud", Name: "Example Cloud Status", URL: "https://twitter.com/examplecloud"}
+	orig := "We are investigating elevated error rates for object storage in eu-west-1. Some uploads fail with 503 & retries may be slow. Next update in 30 minutes. https://t.co/st4tus"
+	for _, w := range []want{
+		{idx: 0, line: 1, id: "twitter:1138817205678901234", url: "https://twitter.com/opswatch/status/1138817205678901234", author: ops,
+			text: orig, lang: "en", created: "2019-06-12T14:10:40Z", repostOf: "twitter:1138815071234560001",
+			metrics: post.Metrics{Reposts: 310}, mentions: []string{"examplecloud"}, links: []string{"https://status.example.com/incidents/3x9"}},
+		{idx: 1, line: 1, id: "twitter:1138815071234560001", url: "https://twitter.com/examplecloud/status/1138815071234560001", author: cloud,
+			text: orig, lang: "en", created: "2019-06-12T14:02:11Z",
+			metrics: post.Metrics{Likes: 95, Reposts: 310}, links: []string{"https://status.example.com/incidents/3x9"}},
+		{idx: 2, line: 2, id: "twitter:1138819571111111111", url: "https://twitter.com/opswatch/status/1138819571111111111", author: ops,
+			text: "Third outage this month in eu-west-1. Time to look at multi-region uploads #cloud #outage https://t.co/qu0te", lang: "en",
+			created: "2019-06-12T14:20:05Z", quoteOf: "twitter:1138815071234560001", metrics: post.Metrics{Likes: 7, Reposts: 2, Replies: 1},
+			hashtags: []string{"cloud", "outage"}, links: []string{"https://twitter.com/examplecloud/status/1138815071234560001"}},
+		{idx: 4, line: 3, id: "twitter:1138829876543210987", url: "https://twitter.com/opswatch/status/1138829876543210987", author: ops,
+			text: "@examplecloud uploads work again for us since 14:55 UTC, thanks", lang: "en", created: "2019-06-12T15:01:00Z",
+			replyTo: "twitter:1138815071234560001", metrics: post.Metrics{Likes: 1}, mentions: []string{"examplecloud"}},
+	} {
+		checkWant(t, r, w)
+	}
+	if r.posts[3].ID != "twitter:1138815071234560001" || r.lines[3] != 2 {
+		t.Errorf("post 3: %s at line %d, want the quoted original at line 2", r.posts[3].ID, r.lines[3])
+	}
+}
