@@ -2,18 +2,28 @@
 // [post.Twitter] ("twitter"). It reads three formats, one decoder each:
 //
 //   - [DecodeV1]: API v1.1 tweets, decoded with go-twitter's twitter.Tweet —
-//     JSON Lines (stream output), a JSON array (timelines), a single tweet, or
-//     a search response {"statuses":[…],"search_metadata":{…}}. Stream
-//     deletion notices {"delete":{"status":{…}}} become Delete items; other
-//     stream control messages (limit, warning, disconnect, scrub_geo, …) are
-//     skipped.
+//     JSON Lines (stream output, twarc 1 files), a JSON array (timelines), a
+//     single tweet, a search response {"statuses":[…],"search_metadata":{…}}
+//     or a premium/enterprise search response {"results":[…],"next":…,
+//     "requestParameters":{…}}. Stream deletion notices
+//     {"delete":{"status":{…}}} become Delete items; other stream control
+//     messages (limit, warning, disconnect, scrub_geo, …) are skipped. Its
+//     per-record decoder is [V1Records].
 //   - [DecodeTwarc2]: twarc2 output — raw API v2 response pages, one per line
 //     ({data, includes, meta, errors, __twarc}; data is an array, or one tweet
 //     on filtered-stream lines), and `twarc2 flatten` output (one tweet per
-//     line with author and referenced tweets merged in).
-//   - [DecodeArchive] / [DecodeArchiveFor]: data/tweets.js (or tweet.js) of an
-//     X "Download your archive" export, `window.YTD.tweets.part0 = [{"tweet":
-//     {…}}, …];`, or the same array as plain JSON. Its numbers are strings.
+//     line with author and referenced tweets merged in). Its per-record
+//     decoder is [Twarc2Records].
+//   - [DecodeArchive] / [DecodeArchiveFor] / [DecodeArchiveWith]: the files
+//     of posts of an X "Download your archive" export ([ArchivePostFile]):
+//     data/tweets.js (tweet.js, tweets-partN.js), community-tweet.js and
+//     deleted-tweets.js, `window.YTD.tweets.part0 = [{"tweet":{…}}, …];` or
+//     the same array as plain JSON, numbers as strings; and a legacy
+//     (Grailbird) archive's data/js/tweets/YYYY_MM.js,
+//     `Grailbird.data.tweets_2011_09 = [{…}, …]`. The owner comes from
+//     account.js or user_details.js ([ReadArchiveAccount]), the full text of
+//     long posts from note-tweet.js ([ArchiveNotes]). Other files of an
+//     archive (like.js, …) yield one Err item saying what they hold.
 //
 // How fields are derived:
 //
@@ -28,13 +38,27 @@
 //     text (v1.1 retweeted_status; v2 the retweeted tweet from includes.tweets
 //     or the same page's data) with RepostOf set; when the original is absent
 //     the retweet's own "RT @…" text stays. Archive retweets only have the
-//     "RT @…" text and get no RepostOf. t.co links in the text are kept.
+//     "RT @…" text and get no RepostOf (a legacy archive's have
+//     retweeted_status, and are read as v1.1 retweets). t.co links in the
+//     text are kept.
 //   - A v1.1 copy whose text the API truncated (truncated:true and no full
 //     text, as compat-mode responses are) gets Revision -1, so any full copy
 //     of the same tweet supersedes it in the archive.
 //   - Embedded tweets are posts too: after a v1.1 tweet come its
-//     retweeted_status and quoted_status; after a v2 page's data come the
-//     tweets of includes.tweets that are not in data.
+//     retweeted_status and quoted_status (after a legacy archive's retweet
+//     its retweeted_status); after a v2
+//     page's data come the tweets of includes.tweets that are not in data;
+//     after a flattened tweet come the referenced tweets merged into it (and
+//     those merged into them), each once per input, or again when a later
+//     copy has the author an earlier one lacked. A flattened file and the
+//     same tweets as raw pages thus give the same posts.
+//   - A long post of an X archive: tweets.js cuts its text ("…"); the note of
+//     note-tweet.js with the nearest createdAt (within 5 s) whose text begins
+//     with the cut text (leading @mentions, links and "…" set aside) gives
+//     the full text (after the reply's @mentions) and its hashtags and links.
+//     Raw is then {"tweet":{…},"noteTweet":{…}}, which decodes to the same post.
+//   - A deleted tweet of deleted-tweets.js is a Post followed by a Delete
+//     item for the same id with At = deleted_at.
 //   - ReplyTo, QuoteOf, RepostOf are "twitter:<id>" (v1.1
 //     in_reply_to_status_id_str, quoted_status_id_str, retweeted_status; v2
 //     referenced_tweets replied_to/quoted/retweeted). A v2 reference to an
@@ -43,12 +67,14 @@
 //   - Author: v1.1 user (id_str, screen_name, name, https://twitter.com/<screen_name>);
 //     v2 includes.users by author_id or the flattened author (id, username,
 //     name, https://x.com/<username>), only the id when the user is missing;
-//     archives carry no user: the owner given to DecodeArchiveFor, else none.
+//     archives carry no user: the owner given to DecodeArchiveFor (account.js:
+//     accountId, username, accountDisplayName), else none; legacy archives'
+//     tweets have their user (https://x.com/<screen_name>).
 //   - URL: v1.1 https://twitter.com/<screen_name>/status/<id>; v2 and
 //     archives https://x.com/<username>/status/<id>; without a handle
 //     https://twitter.com/i/web/status/<id> (v1.1) or https://x.com/i/web/status/<id>.
-//   - CreatedAt from created_at (v1.1 and archives in time.RubyDate, v2 RFC
-//     3339), UTC. CollectedAt only from twarc's __twarc.retrieved_at.
+//   - CreatedAt from created_at (v1.1 and archives in time.RubyDate, legacy
+//     archives "2006-01-02 15:04:05 -0700", v2 RFC 3339), UTC. CollectedAt only from twarc's __twarc.retrieved_at.
 //   - Lang from lang; X's pseudo-codes und, zxx, qam, qct, qht, qme, qst
 //     (no language, or only mentions/hashtags/cashtags/media/short text) become "".
 //   - Metrics: likes, reposts, replies, quotes from favorite_count,
@@ -65,10 +91,16 @@
 //
 // Not posts, yielding nothing: stream control messages, v2 page errors[]
 // about missing resources (withheld or deleted tweets and users), empty
-// pages, counts-endpoint buckets. Tweets embedded in others (quoted_status,
-// retweeted_status, includes.tweets) are not yielded on their own.
+// pages, counts-endpoint buckets, the notes of note-tweet.js (they complete
+// posts of tweets.js). A referenced tweet known only by its id (a v2
+// reference without includes, a flattened reference not merged in) is not a
+// post: it only gives the relation.
 //
-// Invariants: every Item has exactly one of Post, Delete, Err and the line
+// Counts: a twarc2 page whose meta has result_count yields an Expect item
+// (Field "meta.result_count") after its posts; the live sources ignore it.
+// No other input of these formats announces a count of its own posts.
+//
+// Invariants: every Item has exactly one of Post, Delete, Err, Expect and the line
 // where its record starts (all posts of one page or search response share
 // that page's line); every Post is normalised and passes Validate, has a
 // decimal tweet id, and keeps its own JSON object (the tweet, not the page)
