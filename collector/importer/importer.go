@@ -305,7 +305,7 @@ func decode(r io.Reader, opts Options, sc sidecars) (items iter.Seq[collector.It
 		return decodeCSV(br, opts), CSV, closeAll, nil, nil
 	case XArchive:
 		if layout == XArchive || opts.Format == XArchive {
-			return twitter.DecodeArchiveFor(br, sc.owner), XArchive, closeAll, nil, nil
+			return twitter.DecodeArchiveWith(br, twitter.ArchiveOptions{Owner: sc.owner, Notes: sc.longPosts}), XArchive, closeAll, nil, nil
 		}
 	case formatUnset:
 		// JSON: the first record's format, for the caller's information.

@@ -38,7 +38,9 @@ func recordFuncs(f Format, sc sidecars) (collector.RecordFunc, bool) {
 		return reddit.ListingRecords(), true
 	case XArchive:
 		// A tweets.js element ({"tweet": …}) in plain JSON.
-		return perRecord(func(r io.Reader) iter.Seq[collector.Item] { return twitter.DecodeArchiveFor(r, sc.owner) }), true
+		return perRecord(func(r io.Reader) iter.Seq[collector.Item] {
+			return twitter.DecodeArchiveWith(r, twitter.ArchiveOptions{Owner: sc.owner, Notes: sc.longPosts})
+		}), true
 	}
 	return nil, false
 }

@@ -22,9 +22,10 @@ import (
 // sidecars is what the files beside an input say about it: the owner of an
 // X archive (account.js) and the actor of a Mastodon export (actor.json).
 type sidecars struct {
-	owner post.Author // X archive owner; zero when unknown
-	actor post.Author // Mastodon export actor; zero when unknown
-	notes []string    // what was taken from where, for the summary
+	owner     post.Author           // X archive owner; zero when unknown
+	longPosts *twitter.ArchiveNotes // the full texts of an X archive's long posts (note-tweet.js)
+	actor     post.Author           // Mastodon export actor; zero when unknown
+	notes     []string              // what was taken from where, for the summary
 }
 
 // source is one readable input: a file, standard input, a file in a folder
@@ -73,7 +74,7 @@ func sources(name string, stdin io.Reader, now time.Time) ([]source, func(), err
 		return srcs, func() { zr.Close() }, err
 	}
 	dir := filepath.Dir(name)
-	src := fileSource(os.DirFS(dir), filepath.Base(name), func(string) string { return name }, fi)
+	src := fileSource(os.DirFS(dir), filepath.Base(name), func(string) string { return name }, fi, map[string]*twitter.ArchiveNotes{}, dir)
 	return []source{src}, nop, nil
 }
 
@@ -89,7 +90,10 @@ func isZip(name string) bool {
 	return err == nil && string(magic[:]) == "PK\x03\x04"
 }
 
-// fsSources lists the inputs inside a folder or zip file.
+// fsSources lists the inputs inside a folder or zip file. When it holds an X
+// archive (data/account.js or data/manifest.js; data/js/tweet_index.js of a
+// legacy archive), only the archive's files of posts are read and the rest
+// (its web page, scripts and media) is left out in one line.
 func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -115,8 +119,15 @@ func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 	if len(files) == 0 {
 		return nil, errors.New("holds no files")
 	}
+	keep, what := archivePart(files)
 	var out []source
+	left := 0
+	notes := map[string]*twitter.ArchiveNotes{} // per folder
 	for _, p := range files {
+		if keep != nil && !keep(p) {
+			left++
+			continue
+		}
 		if mediaExt[strings.ToLower(path.Ext(p))] {
 			continue
 		}
@@ -131,7 +142,11 @@ func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 				return nil, err
 			}
 		}
-		out = append(out, fileSource(sub, base, func(string) string { return display(p) }, fi))
+		out = append(out, fileSource(sub, base, func(string) string { return display(p) }, fi, notes, dir))
+	}
+	if left > 0 {
+		out = append(out, source{name: display(".") + " (" + what + ")",
+			skip: fmt.Sprintf("%d other files of the %s (its web page, scripts and media) hold no posts", left, what)})
 	}
 	if len(out) == 0 {
 		return nil, errors.New("holds only pictures, videos and web pages, no posts")
@@ -139,13 +154,31 @@ func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 	return out, nil
 }
 
+// archivePart tells whether files (sorted paths) are those of an X archive
+// and, if so, which of them to consider: the files of its data folder (a
+// legacy archive: of data/js/tweets). keep is nil for other folders.
+func archivePart(files []string) (keep func(string) bool, what string) {
+	for _, f := range files {
+		switch {
+		case strings.HasSuffix("/"+f, "/data/account.js"), strings.HasSuffix("/"+f, "/data/manifest.js"):
+			data := path.Dir(f) + "/"
+			return func(p string) bool { return path.Dir(p)+"/" == data }, "X archive"
+		case strings.HasSuffix("/"+f, "/data/js/tweet_index.js"):
+			tweets := path.Dir(f) + "/tweets/"
+			return func(p string) bool { return path.Dir(p)+"/" == tweets }, "legacy X archive"
+		}
+	}
+	return nil, ""
+}
+
 // xArchiveFile matches the names of an X archive's data files:
 // tweets.js, tweet-part1.js, deleted-tweets.js, like.js, account.js, …
 var xArchiveFile = regexp.MustCompile(`^[a-z][a-z0-9-]*\.js$`)
 
 // fileSource is the source for the file base in dir, with what its
-// neighbours say about it.
-func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileInfo) source {
+// neighbours say about it. notes caches the notes of an X archive's
+// folders, by dirKey.
+func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileInfo, notes map[string]*twitter.ArchiveNotes, dirKey string) source {
 	src := source{
 		name:      display(base),
 		collected: fi.ModTime().UTC().Truncate(time.Millisecond),
@@ -153,11 +186,15 @@ func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileI
 	}
 	switch {
 	case isXArchiveDir(dir) && xArchiveFile.MatchString(base):
-		if !twitter.ArchivePostFile(base) {
+		switch {
+		case twitter.ArchiveAccountFile(base):
+			src.skip = "the X archive's owner, the author of its posts"
+			return src
+		case twitter.ArchiveNoteFile(base):
+			src.skip = "the full texts of the archive's long posts, read with tweets.js"
+			return src
+		case !twitter.ArchivePostFile(base):
 			src.skip = "an X archive file that holds no posts"
-			if base == "account.js" {
-				src.skip = "the X archive's owner, the author of its posts"
-			}
 			return src
 		}
 		if owner, err := readOwner(dir); err != nil {
@@ -166,12 +203,53 @@ func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileI
 			src.sc.owner = owner
 			src.sc.notes = append(src.sc.notes, fmt.Sprintf("author @%s from account.js", owner.Handle))
 		}
+		n, ok := notes[dirKey]
+		if !ok {
+			var note string
+			n, note = readNotes(dir)
+			notes[dirKey] = n
+			if note != "" {
+				src.sc.notes = append(src.sc.notes, note)
+			}
+		}
+		src.sc.longPosts = n
 	case base == "outbox.json" && exists(dir, "actor.json"):
 		src.sc.actor, src.sc.notes = readActor(dir)
 	case isMastodonExportDir(dir) && base != "outbox.json":
 		src.skip = "a Mastodon export file that holds no posts (only outbox.json does)"
 	}
 	return src
+}
+
+// readNotes reads the note-tweet.js files of an X archive's data folder.
+func readNotes(dir fs.FS) (*twitter.ArchiveNotes, string) {
+	names, err := fs.Glob(dir, "*.js")
+	if err != nil {
+		return nil, ""
+	}
+	var notes twitter.ArchiveNotes
+	var problems []string
+	for _, name := range names {
+		if !twitter.ArchiveNoteFile(name) {
+			continue
+		}
+		f, err := dir.Open(name)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if _, err := notes.Read(f); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", name, err))
+		}
+		f.Close()
+	}
+	switch {
+	case len(problems) > 0:
+		return &notes, fmt.Sprintf("%d long posts' full texts read, with problems: %s", notes.Len(), strings.Join(problems, "; "))
+	case notes.Len() > 0:
+		return &notes, fmt.Sprintf("the full texts of %d long posts from note-tweet.js", notes.Len())
+	}
+	return nil, ""
 }
 
 func exists(dir fs.FS, name string) bool {
@@ -196,8 +274,7 @@ func readOwner(dir fs.FS) (post.Author, error) {
 		return post.Author{}, err
 	}
 	defer f.Close()
-	_ = f
-	return post.Author{}, nil
+	return twitter.ReadArchiveAccount(f)
 }
 
 // readActor reads actor.json beside a Mastodon export's outbox.json.
