@@ -14,7 +14,7 @@ func TestRealWorldFiles(t *testing.T) {
 	for _, c := range []struct {
 		files                  []string
 		posts, deletes, errors int64 // distinct posts
-		short                  bool // the file announces more posts than it holds
+		short                  bool  // the file announces more posts than it holds
 		formats                []Format
 	}{
 		// 100 results; retweets and quotes bring their originals (155
