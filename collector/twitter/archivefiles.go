@@ -339,3 +339,57 @@ func comparable(s string) string {
 	s = urlToken.ReplaceAllString(s, " ")
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
+
+// ReadArchiveCounts reads how many posts an archive says each of its files of
+// posts holds, by file name as the archive gives it: from data/manifest.js,
+// `window.__THAR_CONFIG = {"dataTypes":{"tweets":{"files":[{"fileName":
+// "data/tweets.js","globalName":"YTD.tweets.part0","count":"3601"}]}, …}}`,
+// or a legacy archive's data/js/tweet_index.js, `var tweet_index = [
+// {"file_name":"data/js/tweets/2013_01.js","tweet_count":24, …}, …]`. Only
+// files [ArchivePostFile] accepts and that hold posts of their own (not the
+// note files) are listed. The importer can announce each count as a
+// collector.Expect for that file (Field "manifest.js count" or
+// "tweet_index.js tweet_count"): decoding yields at least that many posts,
+// more when legacy retweets carry their originals.
+func ReadArchiveCounts(r io.Reader) (map[string]int64, error) {
+	counts := make(map[string]int64)
+	add := func(name string, n jsonCount) {
+		if ArchivePostFile(name) && !ArchiveNoteFile(name) && n >= 0 {
+			counts[name] = max(counts[name], int64(n)) // a file listed twice counts once
+		}
+	}
+	for rec, kind := range archiveValues(r, false) {
+		if rec.Err != nil {
+			return nil, fmt.Errorf("%s counts: line %d: %w", archiveFormat, rec.Line, rec.Err)
+		}
+		if kind.name != "manifest" && kind.name != "tweet_index" {
+			return nil, fmt.Errorf("%s counts: want manifest.js or tweet_index.js, got %q", archiveFormat, kind.name)
+		}
+		if k := objectKind(rec.Data); k != "" {
+			return nil, fmt.Errorf("%s counts: line %d: record is %s, not an object", archiveFormat, rec.Line, k)
+		}
+		var v struct {
+			DataTypes map[string]struct {
+				Files []struct {
+					FileName string    `json:"fileName"`
+					Count    jsonCount `json:"count"`
+				} `json:"files"`
+			} `json:"dataTypes"`
+			// tweet_index.js
+			FileName   string    `json:"file_name"`
+			TweetCount jsonCount `json:"tweet_count"`
+		}
+		if err := json.Unmarshal(rec.Data, &v); err != nil {
+			return nil, fmt.Errorf("%s counts: line %d: %w", archiveFormat, rec.Line, err)
+		}
+		for _, dt := range v.DataTypes {
+			for _, f := range dt.Files {
+				add(f.FileName, f.Count)
+			}
+		}
+		if v.FileName != "" {
+			add(v.FileName, v.TweetCount)
+		}
+	}
+	return counts, nil
+}

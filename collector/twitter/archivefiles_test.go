@@ -1,6 +1,7 @@
 package twitter
 
 import (
+	"maps"
 	"os"
 	"regexp"
 	"strings"
@@ -420,6 +421,62 @@ func FuzzArchiveNotes(f *testing.F) {
 		}
 		for it := range DecodeArchiveWith(strings.NewReader(string(in)), ArchiveOptions{Notes: &fixture}) {
 			checkItem(t, it)
+		}
+	})
+}
+
+func TestReadArchiveCounts(t *testing.T) {
+	manifest := `window.__THAR_CONFIG = {
+  "userInfo" : { "accountId" : "1", "userName" : "ops", "displayName" : "Ops" },
+  "archiveInfo" : { "sizeBytes" : "4454", "generationDate" : "2026-03-06T12:00:00.000Z", "isPartialArchive" : false, "maxPartSizeBytes" : "53687091200" },
+  "dataTypes" : {
+    "account" : { "files" : [ { "fileName" : "data/account.js", "globalName" : "YTD.account.part0", "count" : "1" } ] },
+    "communityTweet" : { "mediaDirectory" : "data/community_tweet_media", "files" : [ { "fileName" : "data/community-tweet.js", "globalName" : "YTD.community_tweet.part0", "count" : "3" } ] },
+    "communityTweetMedia" : { "mediaDirectory" : "data/community_tweet_media" },
+    "deletedTweets" : { "mediaDirectory" : "data/deleted_tweets_media", "files" : [ { "fileName" : "data/deleted-tweets.js", "globalName" : "YTD.deleted_tweets.part0", "count" : "47" } ] },
+    "like" : { "files" : [ { "fileName" : "data/like.js", "globalName" : "YTD.like.part0", "count" : "25548" } ] },
+    "noteTweet" : { "files" : [ { "fileName" : "data/note-tweet.js", "globalName" : "YTD.note_tweet.part0", "count" : "2" } ] },
+    "tweetHeaders" : { "files" : [ { "fileName" : "data/tweet-headers.js", "globalName" : "YTD.tweet_headers.part0", "count" : "2045" } ] },
+    "tweets" : { "mediaDirectory" : "data/tweets_media", "files" : [
+      { "fileName" : "data/tweets.js", "globalName" : "YTD.tweets.part0", "count" : "2000" },
+      { "fileName" : "data/tweets-part1.js", "globalName" : "YTD.tweets.part1", "count" : "45" } ] }
+  }
+}`
+	got, err := ReadArchiveCounts(strings.NewReader(manifest))
+	want := map[string]int64{"data/community-tweet.js": 3, "data/deleted-tweets.js": 47, "data/tweets.js": 2000, "data/tweets-part1.js": 45}
+	if err != nil || !maps.Equal(got, want) {
+		t.Fatalf("manifest.js: %v, %v; want %v", got, err, want)
+	}
+	index := "var tweet_index =  [ {\n  \"file_name\" : \"data/js/tweets/2011_09.js\",\n  \"year\" : 2011,\n  \"var_name\" : \"tweets_2011_09\",\n  \"tweet_count\" : 3,\n  \"month\" : 9\n}, {\n  \"file_name\" : \"data/js/tweets/2011_08.js\",\n  \"year\" : 2011,\n  \"var_name\" : \"tweets_2011_08\",\n  \"tweet_count\" : 12,\n  \"month\" : 8\n} ]"
+	got, err = ReadArchiveCounts(strings.NewReader(index))
+	want = map[string]int64{"data/js/tweets/2011_09.js": 3, "data/js/tweets/2011_08.js": 12}
+	if err != nil || !maps.Equal(got, want) {
+		t.Fatalf("tweet_index.js: %v, %v; want %v", got, err, want)
+	}
+	for in, errHas := range map[string]string{
+		`window.YTD.tweets.part0 = [{"tweet":{}}]`: `want manifest.js or tweet_index.js, got "tweets"`,
+		"window.__THAR_CONFIG = {\n\"dataTypes\":": "line 2: malformed JSON",
+		`window.__THAR_CONFIG = {"dataTypes":[]}`:  "cannot unmarshal",
+		"var tweet_index = [\n5]":                  "line 2: record is a number",
+	} {
+		if got, err := ReadArchiveCounts(strings.NewReader(in)); err == nil || got != nil || !strings.Contains(err.Error(), errHas) {
+			t.Errorf("%.40q: %v, %v; want error with %q", in, got, err, errHas)
+		}
+	}
+}
+
+func FuzzReadArchiveCounts(f *testing.F) {
+	f.Add([]byte(`window.__THAR_CONFIG = {"dataTypes":{"tweets":{"files":[{"fileName":"data/tweets.js","count":"3"},{"fileName":"data/tweets-part1.js","count":4}]}}}`))
+	f.Add([]byte(`var tweet_index = [{"file_name":"data/js/tweets/2011_09.js","tweet_count":3}]`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		counts, err := ReadArchiveCounts(strings.NewReader(string(in)))
+		if err != nil && counts != nil {
+			t.Fatalf("counts %v with error %v", counts, err)
+		}
+		for name, n := range counts {
+			if !ArchivePostFile(name) || ArchiveNoteFile(name) || n < 0 {
+				t.Fatalf("count %d for %q", n, name)
+			}
 		}
 	})
 }
