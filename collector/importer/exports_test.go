@@ -106,3 +106,25 @@ func TestDetectFixtures(t *testing.T) {
 		})
 	}
 }
+
+// A legacy (Grailbird) archive's folder: only data/js/tweets/*.js is read.
+func TestLegacyArchiveFolder(t *testing.T) {
+	dir := fixture("collector", "twitter", "testdata", "grailbird")
+	sum, err := Import(context.Background(), openStore(t), []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	for _, f := range sum.Files {
+		if f.Skipped != "" {
+			continue
+		}
+		read++
+		if !strings.HasSuffix(f.Name, filepath.Join("tweets", "2011_09.js")) || f.Posts == 0 || f.Errors != 0 || f.Formats[0] != XArchive {
+			t.Errorf("%+v", f)
+		}
+	}
+	if read != 1 || sum.Errors != 0 {
+		t.Errorf("%d files read, errors %q", read, sum.Errs)
+	}
+}

@@ -91,8 +91,8 @@ func isZip(name string) bool {
 }
 
 // fsSources lists the inputs inside a folder or zip file. When it holds an X
-// archive (data/account.js or data/manifest.js; data/js/tweet_index.js of a
-// legacy archive), only the archive's files of posts are read and the rest
+// archive (data/account.js or data/manifest.js; data/js/tweet_index.js,
+// payload_details.js or user_details.js of a legacy archive), only the archive's files of posts are read and the rest
 // (its web page, scripts and media) is left out in one line.
 func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 	var files []string
@@ -163,7 +163,8 @@ func archivePart(files []string) (keep func(string) bool, what string) {
 		case strings.HasSuffix("/"+f, "/data/account.js"), strings.HasSuffix("/"+f, "/data/manifest.js"):
 			data := path.Dir(f) + "/"
 			return func(p string) bool { return path.Dir(p)+"/" == data }, "X archive"
-		case strings.HasSuffix("/"+f, "/data/js/tweet_index.js"):
+		case strings.HasSuffix("/"+f, "/data/js/tweet_index.js"), strings.HasSuffix("/"+f, "/data/js/payload_details.js"),
+			strings.HasSuffix("/"+f, "/data/js/user_details.js"):
 			tweets := path.Dir(f) + "/tweets/"
 			return func(p string) bool { return path.Dir(p)+"/" == tweets }, "legacy X archive"
 		}
