@@ -1,8 +1,10 @@
 // Package bluesky imports Bluesky posts from Jetstream v1 event files
 // ([DecodeJetstream]): JSON Lines of the events
 // wss://jetstream*.bsky.network/subscribe sends, as a recorder writes them;
-// [JetstreamRecords] is its per-record decoder for the importer. Every post
-// has source [post.Bluesky].
+// [JetstreamRecords] is its per-record decoder for the importer — and from
+// AppView responses ([DecodeAppView], see below). Every post has source
+// [post.Bluesky]. Repository exports (com.atproto.sync.getRepo, CAR files)
+// are not read.
 //
 // Only commit events of collection app.bsky.feed.post become items:
 // operation create or update → a post, delete → a deletion notice (Ref with
@@ -47,6 +49,40 @@
 // [post.Post.Validate]; a post commit without a usable did, rkey, record or
 // time yields an Err item (prefixed "jetstream: ") with the event's line and
 // decoding goes on; malformed lines are reported the same way.
+//
+// # AppView responses
+//
+// [DecodeAppView] (per record: [AppViewRecords]) reads what the AppView's
+// XRPC methods answer, as a client saves them. A record is recognised by
+// its top-level keys:
+//   - "thread": an object (app.bsky.feed.getPostThread: a
+//     threadViewPost with parent and replies) or an array
+//     (app.bsky.unspecced.getPostThreadV2: items {uri, depth, value});
+//   - "feed": an array of feedViewPost {post, reply?, reason?}
+//     (getAuthorFeed, getTimeline, getFeed, getListFeed);
+//   - "posts": an array of postView (searchPosts, getPosts);
+//   - a single postView ("uri" starting with at:// and "record"), feed item
+//     ("post") or threadViewPost ("$type"), as the elements of a saved
+//     array are.
+//
+// Every postView yields a post with the fields a Jetstream create of the
+// same record gets (the same NativeID, ID, URL, Author.ID and URL, and
+// the same text, times, relations, entities and media, all read from
+// record), and besides: Author.Handle = author.handle (unless
+// "handle.invalid"), Author.Name = author.displayName, Metrics from
+// likeCount, repostCount, replyCount, quoteCount; Revision 0; CreatedAt
+// falls back to indexedAt; Raw = the postView. A thread yields its parents
+// (oldest first), itself and its replies (depth first); a feed item its
+// post, then its reply's parent and root; a quote (embed
+// app.bsky.embed.record#view or recordWithMedia#view holding a viewRecord)
+// is followed by the quoted post, two levels deep at most. Each post comes
+// once per record. A repost reason yields nothing of its own (as
+// Jetstream skips app.bsky.feed.repost); notFoundPost, blockedPost and
+// quotes of posts not found, blocked or detached, of feed generators or
+// lists are skipped without an error. An XRPC error body {error, message}
+// and a postView without an at:// post URI or a time are Err items
+// ("appview: "). No Expect is announced: searchPosts' hitsTotal counts the
+// whole search, not the page.
 //
 // # Live source
 //

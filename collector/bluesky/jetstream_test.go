@@ -302,6 +302,9 @@ func FuzzDecodeJetstream(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	if b, err := os.ReadFile(testdata.Path(f, "bluesky", "jetstream_v1_golden_sample.jsonl")); err == nil {
+		f.Add(string(b))
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		collect(t, DecodeJetstream(strings.NewReader(in)))
 	})
