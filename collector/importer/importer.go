@@ -267,7 +267,9 @@ func importOne(ctx context.Context, w Writer, src source, opts Options, sum *Sum
 		fs.Records, fs.Empty = int64(st.records), int64(st.empty)
 		fs.Formats = st.sorted()
 	} else {
-		fs.Records = fs.Posts + fs.Deletes + fs.Errors
+		// CSV rows and X archive records each give a post or an error (an
+		// archive's deleted tweet its post and then its deletion).
+		fs.Records = fs.Posts + fs.Errors
 		fs.Formats = []Format{format}
 	}
 	return good, err
