@@ -47,6 +47,12 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(w, " %s %s", v, thousands(s.N))
 	}
 	fmt.Fprintln(w)
+	unscored, noLang, err := a.Store.Unscored(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "unscored        %s posts (%s without a language, %s in a language without a model)\n",
+		thousands(unscored), thousands(noLang), thousands(unscored-noLang))
 	if a.Index != nil {
 		seq, err := a.Index.LastSeq()
 		if err != nil {
