@@ -171,6 +171,9 @@ func importOne(ctx context.Context, w Writer, src source, opts Options, sum *Sum
 	name := src.name
 	sum.Files = append(sum.Files, FileSummary{Name: name, Notes: src.sc.notes})
 	fs := &sum.Files[len(sum.Files)-1]
+	if e := src.sc.expect; e != nil {
+		fs.Expected, fs.ExpectedFrom = e.Posts, []string{e.Field}
+	}
 	opts.csvNote = func(n string) { fs.Notes = append(fs.Notes, n) }
 	r, err := src.open()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aftershock/aftershock/collector"
 	"github.com/aftershock/aftershock/collector/mastodon"
 	"github.com/aftershock/aftershock/collector/twitter"
 	"github.com/aftershock/aftershock/post"
@@ -24,6 +25,7 @@ import (
 type sidecars struct {
 	owner     post.Author           // X archive owner; zero when unknown
 	longPosts *twitter.ArchiveNotes // the full texts of an X archive's long posts (note-tweet.js)
+	expect    *collector.Expect     // the posts the archive's index says the file holds
 	actor     post.Author           // Mastodon export actor; zero when unknown
 	notes     []string              // what was taken from where, for the summary
 }
@@ -74,7 +76,13 @@ func sources(name string, stdin io.Reader, now time.Time) ([]source, func(), err
 		return srcs, func() { zr.Close() }, err
 	}
 	dir := filepath.Dir(name)
-	src := fileSource(os.DirFS(dir), filepath.Base(name), func(string) string { return name }, fi, map[string]*twitter.ArchiveNotes{}, dir)
+	dirFS := os.DirFS(dir)
+	src := fileSource(dirFS, filepath.Base(name), func(string) string { return name }, fi, map[string]*twitter.ArchiveNotes{}, dir)
+	if src.skip == "" && exists(dirFS, "manifest.js") {
+		if n, ok := announced(archiveCounts(dirFS, "manifest.js"), "data/"+filepath.Base(name)); ok {
+			src.sc.expect = &collector.Expect{Posts: n, Field: "manifest.js count"}
+		}
+	}
 	return []source{src}, nop, nil
 }
 
@@ -119,7 +127,8 @@ func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 	if len(files) == 0 {
 		return nil, errors.New("holds no files")
 	}
-	keep, what := archivePart(files)
+	keep, what, index := archivePart(files)
+	counts := archiveCounts(fsys, index)
 	var out []source
 	left := 0
 	notes := map[string]*twitter.ArchiveNotes{} // per folder
@@ -142,7 +151,11 @@ func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 				return nil, err
 			}
 		}
-		out = append(out, fileSource(sub, base, func(string) string { return display(p) }, fi, notes, dir))
+		src := fileSource(sub, base, func(string) string { return display(p) }, fi, notes, dir)
+		if n, ok := announced(counts, p); ok && src.skip == "" {
+			src.sc.expect = &collector.Expect{Posts: n, Field: path.Base(index) + " count"}
+		}
+		out = append(out, src)
 	}
 	if left > 0 {
 		out = append(out, source{name: display(".") + " (" + what + ")",
@@ -157,19 +170,58 @@ func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 // archivePart tells whether files (sorted paths) are those of an X archive
 // and, if so, which of them to consider: the files of its data folder (a
 // legacy archive: of data/js/tweets). keep is nil for other folders.
-func archivePart(files []string) (keep func(string) bool, what string) {
+//
+// index is the file that says how many posts each file holds
+// (data/manifest.js, legacy data/js/tweet_index.js), when there is one.
+func archivePart(files []string) (keep func(string) bool, what, index string) {
 	for _, f := range files {
 		switch {
 		case strings.HasSuffix("/"+f, "/data/account.js"), strings.HasSuffix("/"+f, "/data/manifest.js"):
 			data := path.Dir(f) + "/"
-			return func(p string) bool { return path.Dir(p)+"/" == data }, "X archive"
+			if m := data + "manifest.js"; slices.Contains(files, m) {
+				index = m
+			}
+			return func(p string) bool { return path.Dir(p)+"/" == data }, "X archive", index
 		case strings.HasSuffix("/"+f, "/data/js/tweet_index.js"), strings.HasSuffix("/"+f, "/data/js/payload_details.js"),
 			strings.HasSuffix("/"+f, "/data/js/user_details.js"):
-			tweets := path.Dir(f) + "/tweets/"
-			return func(p string) bool { return path.Dir(p)+"/" == tweets }, "legacy X archive"
+			js := path.Dir(f) + "/"
+			if m := js + "tweet_index.js"; slices.Contains(files, m) {
+				index = m
+			}
+			return func(p string) bool { return path.Dir(p)+"/" == js+"tweets/" }, "legacy X archive", index
 		}
 	}
-	return nil, ""
+	return nil, "", ""
+}
+
+// archiveCounts reads how many posts an X archive's index file says each
+// of its files holds, by the file's path as the archive names it
+// ("data/tweets.js"); nil when there is no index or it cannot be read.
+func archiveCounts(fsys fs.FS, index string) map[string]int64 {
+	if index == "" {
+		return nil
+	}
+	f, err := fsys.Open(index)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	counts, err := twitter.ReadArchiveCounts(f)
+	if err != nil {
+		return nil
+	}
+	return counts
+}
+
+// announced finds the count an archive's index gives for the file at p, a
+// path that ends with the name the index uses.
+func announced(counts map[string]int64, p string) (int64, bool) {
+	for name, n := range counts {
+		if p == name || strings.HasSuffix(p, "/"+name) {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 // xArchiveFile matches the names of an X archive's data files:

@@ -18,8 +18,13 @@ import (
 func xArchiveFiles(t *testing.T) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{
-		"data/like.js":              []byte(`window.YTD.like.part0 = [ { "like" : { "tweetId" : "1", "fullText" : "liked" } } ]`),
-		"data/manifest.js":          []byte(`window.__THAR_CONFIG = { "userInfo" : { "userName" : "milahu104" } }`),
+		"data/like.js": []byte(`window.YTD.like.part0 = [ { "like" : { "tweetId" : "1", "fullText" : "liked" } } ]`),
+		// The counts as X writes them (strings), the real files' counts.
+		"data/manifest.js": []byte(`window.__THAR_CONFIG = { "userInfo" : { "userName" : "milahu104" }, "dataTypes" : {
+  "tweets" : { "files" : [ { "fileName" : "data/tweets.js", "globalName" : "YTD.tweets.part0", "count" : "2045" } ] },
+  "deletedTweets" : { "files" : [ { "fileName" : "data/deleted-tweets.js", "globalName" : "YTD.deleted_tweets.part0", "count" : "47" } ] },
+  "communityTweet" : { "files" : [ { "fileName" : "data/community-tweet.js", "globalName" : "YTD.community_tweet.part0", "count" : "3" } ] },
+  "like" : { "files" : [ { "fileName" : "data/like.js", "globalName" : "YTD.like.part0", "count" : "1" } ] } } }`),
 		"Your archive.html":         []byte("<html></html>"),
 		"assets/images/favicon.png": {0x89, 'P', 'N', 'G'},
 	}
@@ -55,6 +60,9 @@ func checkXArchive(t *testing.T, s *store.Store, sum Summary) {
 			}
 		default:
 			read++
+			if f.Expected == 0 || f.Expected != f.Posts || f.Short() {
+				t.Errorf("%s: %d posts, %d announced by manifest.js", f.Name, f.Posts, f.Expected)
+			}
 			if len(f.Notes) == 0 || !strings.Contains(f.Notes[0], "@milahu104") {
 				t.Errorf("%s: notes %q, want the owner from account.js", f.Name, f.Notes)
 			}
@@ -147,4 +155,27 @@ func TestXArchiveZip(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkXArchive(t, s, sum)
+}
+
+// A tweets.js that holds fewer posts than manifest.js says (an archive cut
+// short in the download) is reported.
+func TestXArchiveShort(t *testing.T) {
+	dir := t.TempDir()
+	files := xArchiveFiles(t)
+	files["data/manifest.js"] = []byte(`window.__THAR_CONFIG = { "dataTypes" : { "tweets" : { "files" : [ { "fileName" : "data/tweets.js", "count" : "3601" } ] } } }`)
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := Import(context.Background(), openStore(t), []string{filepath.Join(dir, "data", "tweets.js")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := sum.Files[0]
+	if !f.Short() || f.Expected != 3601 || f.Posts != 2045 || f.ExpectedFrom[0] != "manifest.js count" {
+		t.Errorf("%+v", f)
+	}
 }
