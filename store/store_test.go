@@ -299,3 +299,29 @@ func TestPageSize(t *testing.T) {
 		s.Close()
 	}
 }
+
+// A copy without its author has a permalink made without the handle; the
+// copy with the author brings its permalink, in either order.
+func TestAuthorBringsPermalink(t *testing.T) {
+	for _, withFirst := range []bool{false, true} {
+		s := openTest(t)
+		bare := mk("5", "hello", 0)
+		bare.Author, bare.URL = post.Author{}, "https://x.com/i/web/status/5"
+		full := mk("5", "hello", 0)
+		full.URL = "https://x.com/alice/status/5"
+		order := []post.Post{bare, full}
+		if withFirst {
+			order = []post.Post{full, bare}
+		}
+		for _, p := range order {
+			write(t, s, Batch{Posts: []post.Post{p}})
+		}
+		got, err := s.Get(context.Background(), "twitter:5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Author.Handle != "alice" || got.URL != full.URL {
+			t.Errorf("author first %v: @%s %s", withFirst, got.Author.Handle, got.URL)
+		}
+	}
+}

@@ -243,8 +243,14 @@ func (w *writer) upsert(p *post.Post) (Outcome, error) {
 	return Updated, w.update(&merged, indexed)
 }
 
-// fillGaps copies into dst what dst lacks and src has.
+// fillGaps copies into dst what dst lacks and src has. A copy without its
+// author (a tweet nested in another without its user) has a permalink made
+// without the author's handle; when the author comes from src, src's
+// permalink comes with it.
 func fillGaps(dst, src *post.Post) {
+	if dst.Author.Handle == "" && src.Author.Handle != "" && src.URL != "" {
+		dst.URL = src.URL
+	}
 	for _, f := range []struct{ d, s *string }{
 		{&dst.URL, &src.URL}, {&dst.Author.Handle, &src.Author.Handle}, {&dst.Author.Name, &src.Author.Name},
 		{&dst.Author.ID, &src.Author.ID}, {&dst.Author.URL, &src.Author.URL}, {&dst.Lang, &src.Lang},

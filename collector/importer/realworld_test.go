@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aftershock/aftershock/internal/testdata"
+	"github.com/aftershock/aftershock/store"
 )
 
 // TestRealWorldFiles imports each file of ../shared/data/realworld as a user
@@ -53,5 +54,38 @@ func TestRealWorldFiles(t *testing.T) {
 				t.Errorf("formats %v, want %v", f.Formats, c.formats)
 			}
 		})
+	}
+}
+
+// twarc2's flattened lines and its raw pages of the same collection give the
+// same archive: the same posts with the same text, author and relations.
+func TestFlatAndPagesSameArchive(t *testing.T) {
+	ctx := context.Background()
+	read := func(name string) map[string]store.Stored {
+		s := openStore(t)
+		if _, err := Import(ctx, s, []string{testdata.Path(t, "realworld", name)}, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]store.Stored{}
+		if err := s.Scan(ctx, func(p store.Stored) error { out[p.ID] = p; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	flat, pages := read("twarc-csv_flat.jsonl"), read("twarc-csv_noflat.jsonl")
+	if len(flat) != 164 || len(pages) != 164 {
+		t.Fatalf("flat %d posts, pages %d; want 164 each", len(flat), len(pages))
+	}
+	for id, p := range pages {
+		f, ok := flat[id]
+		switch {
+		case !ok:
+			t.Errorf("%s only in the pages", id)
+		case f.Text != p.Text || f.Author.Handle != p.Author.Handle || f.CreatedAt != p.CreatedAt ||
+			f.ReplyTo != p.ReplyTo || f.QuoteOf != p.QuoteOf || f.RepostOf != p.RepostOf || f.URL != p.URL:
+			t.Errorf("%s differs:\nflat  %q @%s %v %s %s %s %s\npages %q @%s %v %s %s %s %s", id,
+				f.Text, f.Author.Handle, f.CreatedAt, f.ReplyTo, f.QuoteOf, f.RepostOf, f.URL,
+				p.Text, p.Author.Handle, p.CreatedAt, p.ReplyTo, p.QuoteOf, p.RepostOf, p.URL)
+		}
 	}
 }
