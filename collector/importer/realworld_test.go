@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aftershock/aftershock/internal/testdata"
@@ -31,8 +32,10 @@ func TestRealWorldFiles(t *testing.T) {
 		// "more" stubs.
 		{files: []string{"praw_comments_n49rw.json"}, posts: 486, deletes: 10, short: true, formats: []Format{RedditJSON}},
 		{files: []string{"praw_morechildren_n49rw.jsonl"}, posts: 940, deletes: 15, formats: []Format{RedditJSON}},
+		// Together: the thread's post and its 1,425 distinct comments.
+		{files: []string{"praw_comments_n49rw.json", "praw_morechildren_n49rw.jsonl"}, posts: 1 + 1425, deletes: 25, short: true, formats: []Format{RedditJSON}},
 	} {
-		t.Run(c.files[0], func(t *testing.T) {
+		t.Run(strings.Join(c.files, "+"), func(t *testing.T) {
 			var inputs []string
 			for _, f := range c.files {
 				inputs = append(inputs, testdata.Path(t, "realworld", f))
@@ -41,10 +44,11 @@ func TestRealWorldFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(sum.Files) != 1 {
+			if len(sum.Files) != len(c.files) {
 				t.Fatalf("%d file summaries", len(sum.Files))
 			}
 			f := sum.Files[0]
+			f.Counts, f.Errors = sum.Counts, sum.Errors
 			// Into an empty archive: new counts distinct posts.
 			if int64(f.Counts.New) != c.posts || int64(f.Counts.Deleted) != c.deletes || f.Errors != c.errors || f.Short() != c.short {
 				t.Errorf("new %d, deleted %d, errors %d %q, short %v (announced %d); want %d, %d, %d, %v",
