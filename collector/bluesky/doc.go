@@ -2,9 +2,8 @@
 // ([DecodeJetstream]): JSON Lines of the events
 // wss://jetstream*.bsky.network/subscribe sends, as a recorder writes them;
 // [JetstreamRecords] is its per-record decoder for the importer — and from
-// AppView responses ([DecodeAppView], see below). Every post has source
-// [post.Bluesky]. Repository exports (com.atproto.sync.getRepo, CAR files)
-// are not read.
+// AppView responses ([DecodeAppView]) and repository exports
+// ([DecodeRepo]), see below. Every post has source [post.Bluesky].
 //
 // Only commit events of collection app.bsky.feed.post become items:
 // operation create or update → a post, delete → a deletion notice (Ref with
@@ -83,6 +82,26 @@
 // and a postView without an at:// post URI or a time are Err items
 // ("appview: "). No Expect is announced: searchPosts' hitsTotal counts the
 // whole search, not the page.
+//
+// # Repository exports
+//
+// [DecodeRepo] reads the CAR file com.atproto.sync.getRepo returns (and
+// the Bluesky app's "export my data" saves): a CARv1 header naming the
+// signed commit, then sections of CID + DAG-CBOR block. The decoder (no
+// library: CARv1, the DAG-CBOR subset of the atproto data model, CIDv1)
+// checks each block against its sha2-256 CID, keeps the MST nodes, the
+// commit and the post and profile records, then walks the Merkle search
+// tree from the commit's data root in key order. Every
+// app.bsky.feed.post/<rkey> entry yields a post built from its record
+// exactly as from a Jetstream create (did from the commit), with
+// Author.Name = the displayName of app.bsky.actor.profile/self, Revision
+// 0, CreatedAt falling back to the time of the TID record key, Raw = the
+// record in atproto JSON form (links as {"$link"}, bytes as {"$bytes"})
+// and Line = the 1-based number of the CAR section holding the record.
+// Other collections (likes, follows, …) are skipped. A block whose
+// content does not match its CID, a section cut short, a tree node or post
+// record missing from the file are Err items ("repo: "): the posts that can
+// be reached are still yielded. CARv2 files are refused with an error.
 //
 // # Live source
 //
