@@ -79,11 +79,12 @@
 //     activities (Like, Follow, Undo, …) are skipped.
 //   - Expect: an OrderedCollection (or Collection) at the top of a record
 //     that embeds its own items — an export's outbox.json — yields one
-//     Expect of its totalItems (Field "totalItems"). Mastodon writes there
-//     the account's statuses_count, which counts its statuses and boosts
-//     but not its direct messages, while the export holds one Create or
-//     Announce for each of them, each yielding at least one post: so the
-//     posts yielded are about totalItems or more when the file is whole. A
+//     Expect of its totalItems (Field "totalItems"). Mastodon's
+//     BackupService writes there the number of the account's statuses
+//     (boosts and direct messages included) and then one Create (or, for a
+//     boost, Announce) for each, and each yields at least one post: so a
+//     whole file yields at least totalItems posts (older versions wrote
+//     statuses_count, which leaves direct messages out: more posts still). A
 //     collection whose items are elsewhere (a server's /outbox, or only its
 //     first page embedded) announces nothing: its totalItems also counts
 //     followers-only statuses that no page shows. Pages never announce.
