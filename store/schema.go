@@ -186,29 +186,51 @@ CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens(name) WHERE revoked_at 
 func SchemaVersion() int { return len(migrations) }
 
 func migrate(ctx context.Context, db *sql.DB) error {
-	var v int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("archive schema version %d is newer than this program's %d: upgrade aftershock", v, len(migrations))
-	}
-	for i := v; i < len(migrations); i++ {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
+	// Each migration reads the schema version inside its own transaction,
+	// which the store begins IMMEDIATE (it takes the write lock first): two
+	// processes opening a new archive at once take turns, and the second
+	// finds the first's migrations applied instead of applying them again
+	// ("table posts already exists").
+	for {
+		done, err := migrateOne(ctx, db)
+		if err != nil || done {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
 	}
-	return nil
+}
+
+// migrateOne applies the next migration, if any, and reports whether the
+// schema was already up to date.
+func migrateOne(ctx context.Context, db *sql.DB) (done bool, err error) {
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return false, fmt.Errorf("archive schema version %d is newer than this program's %d: upgrade aftershock", v, len(migrations))
+	}
+	if v == len(migrations) {
+		return true, nil // the common case, without taking the write lock
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("migration %d: %w", v+1, err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	if v >= len(migrations) {
+		return v == len(migrations), nil // another process did it meanwhile
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return false, fmt.Errorf("migration %d: %w", v+1, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+		return false, fmt.Errorf("migration %d: %w", v+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migration %d: %w", v+1, err)
+	}
+	return false, nil
 }

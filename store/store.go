@@ -38,7 +38,8 @@ const pageSize = 16384
 // before the first write, and the driver applies its DSN pragmas in
 // alphabetical order, journal_mode (a write) before page_size.
 func create(path string) error {
-	db, err := sql.Open("sqlite", "file:"+path)
+	// Another process may be creating the same file: wait for its lock.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(30000)")
 	if err != nil {
 		return fmt.Errorf("create archive %s: %w", path, err)
 	}
@@ -92,20 +93,39 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
+// ErrDamaged marks an archive file SQLite cannot read or whose pages fail
+// its consistency check. The message says how to salvage what is left.
+var ErrDamaged = errors.New("the archive file is damaged")
+
+// damaged wraps err (or the failed check's detail) with ErrDamaged and the
+// way out: restore a backup, or salvage the readable rows with sqlite3's
+// .recover into a new file.
+func damaged(path string, detail any) error {
+	return fmt.Errorf("open archive %s: %w (%v); restore a backup ('aftershock restore'), or salvage what is readable: "+
+		"sqlite3 %s .recover | sqlite3 recovered.db, then move recovered.db to %s and run 'aftershock reindex'",
+		path, ErrDamaged, detail, path, path)
+}
+
 // check makes sure path is a SQLite database before anything writes to it,
 // so a damaged or foreign file is reported rather than taken for an empty
 // archive.
 func (s *Store) check(ctx context.Context) error {
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return fmt.Errorf("open archive %s: not a readable SQLite database: %w", s.path, err)
+		if IsDiskFull(err) {
+			return fmt.Errorf("open archive %s: %w", s.path, diskFull(err))
+		}
+		return damaged(s.path, fmt.Errorf("not a readable SQLite database: %w", err))
 	}
 	var res string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&res); err != nil {
-		return fmt.Errorf("open archive %s: damaged: %w", s.path, err)
+		if IsDiskFull(err) {
+			return fmt.Errorf("open archive %s: %w", s.path, diskFull(err))
+		}
+		return damaged(s.path, err)
 	}
 	if res != "ok" {
-		return fmt.Errorf("open archive %s: damaged: %s", s.path, res)
+		return damaged(s.path, res)
 	}
 	return nil
 }
