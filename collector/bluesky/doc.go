@@ -81,7 +81,8 @@
 // lists are skipped without an error. An XRPC error body {error, message}
 // and a postView without an at:// post URI or a time are Err items
 // ("appview: "). No Expect is announced: searchPosts' hitsTotal counts the
-// whole search, not the page.
+// whole search, not the page. All items of a record carry the record's
+// line.
 //
 // # Repository exports
 //
