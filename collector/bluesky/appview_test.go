@@ -3,6 +3,8 @@ package bluesky
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,4 +261,42 @@ func FuzzDecodeAppView(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		collect(t, DecodeAppView(strings.NewReader(in)))
 	})
+}
+
+// BenchmarkDecodeAppView reads a getAuthorFeed page of 1,000 items, each a
+// post view of the search fixture under a new URI.
+func BenchmarkDecodeAppView(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "appview", "searchPosts.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var page struct {
+		Posts []map[string]any `json:"posts"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil {
+		b.Fatal(err)
+	}
+	var feed []any
+	for i := range 1000 {
+		v := maps.Clone(page.Posts[i%2])
+		v["uri"] = fmt.Sprintf("at://%s/app.bsky.feed.post/3lrbq%08d", didNina, i)
+		feed = append(feed, map[string]any{"post": v})
+	}
+	in, err := json.Marshal(map[string]any{"feed": feed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		n := 0
+		for it := range DecodeAppView(bytes.NewReader(in)) {
+			if it.Post == nil {
+				b.Fatal(it.Err)
+			}
+			n++
+		}
+		if n != 1000 {
+			b.Fatalf("%d posts", n)
+		}
+	}
 }

@@ -317,3 +317,45 @@ func TestRepoFixture(t *testing.T) {
 		t.Errorf("%s: %d posts, %d errors; want 3, 0", name, len(r.posts), len(r.errs))
 	}
 }
+
+// BenchmarkDecodeRepo reads a repository of 10,000 posts (one flat MST
+// node, which the walk reads like any other).
+func BenchmarkDecodeRepo(b *testing.B) {
+	var c carBuilder
+	var keys []string
+	var cids []cborLink
+	start := time.Date(2026, 2, 17, 13, 0, 0, 0, time.UTC)
+	for i := range 10_000 {
+		at := start.Add(time.Duration(i) * time.Minute)
+		rkey := tidFor(at)
+		keys = append(keys, "app.bsky.feed.post/"+rkey)
+		cids = append(cids, c.add(map[string]any{"$type": "app.bsky.feed.post", "text": fmt.Sprintf("post %d about the outage #incident", i), "createdAt": at.Format(time.RFC3339Nano), "langs": []any{"en"}}))
+	}
+	root := c.add(map[string]any{"l": nil, "e": mstEntries(keys, cids, nil)})
+	in := c.file(c.add(map[string]any{"did": repoDid, "version": 3, "data": root, "rev": "x", "prev": nil, "sig": []byte{1}}))
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		n := 0
+		for it := range DecodeRepo(bytes.NewReader(in)) {
+			if it.Post == nil {
+				b.Fatal(it.Err)
+			}
+			n++
+		}
+		if n != 10_000 {
+			b.Fatalf("%d posts", n)
+		}
+	}
+}
+
+// tidFor makes the TID record key of a time (clock id 0).
+func tidFor(t time.Time) string {
+	const alphabet = "234567abcdefghijklmnopqrstuvwxyz"
+	v := uint64(t.UnixMicro()) << 10
+	out := make([]byte, 13)
+	for i := 12; i >= 0; i-- {
+		out[i] = alphabet[v&31]
+		v >>= 5
+	}
+	return string(out)
+}
