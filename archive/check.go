@@ -17,6 +17,22 @@ type Report struct {
 	Extra                 []string // in the index, not in the store
 	// How many of each there are; the lists above hold at most MaxListed.
 	NumMissing, NumStale, NumExtra int64
+	// Behind is how many stored posts changed after IndexSeq: the changes
+	// the index has yet to apply (CatchUp applies them).
+	Behind int64
+	// unexplained counts the differences that being behind does not
+	// explain: posts the index should hold as stored but does not.
+	unexplained int64
+}
+
+// OnlyBehind reports whether the index differs from the store only by
+// changes it has not applied yet: every missing or out-of-date document
+// belongs to a post changed after the index's sequence, and nothing is in
+// the index that the store lacks. Catching up (any search, or serve) makes
+// such an index equal again; no reindex is needed.
+func (r Report) OnlyBehind() bool {
+	return !r.OK() && r.IndexSeq < r.StoreSeq && r.unexplained == 0 && r.NumExtra == 0 &&
+		r.IndexDocs <= r.StorePosts
 }
 
 // MaxListed is how many ids a Report lists per kind of difference.
@@ -57,7 +73,12 @@ func (a *Archive) Check(ctx context.Context) (Report, error) {
 	}
 	err = a.Store.Scan(ctx, func(s store.Stored) error {
 		r.StorePosts++
+		later := s.Seq > r.IndexSeq
+		if later {
+			r.Behind++
+		}
 		sig, ok := sigs[s.ID]
+		differs := true
 		switch {
 		case !ok:
 			r.NumMissing++
@@ -65,6 +86,11 @@ func (a *Archive) Check(ctx context.Context) (Report, error) {
 		case sig != index.Signature(DocOf(s)):
 			r.NumStale++
 			add(&r.Stale, s.ID)
+		default:
+			differs = false
+		}
+		if differs && !later {
+			r.unexplained++
 		}
 		delete(sigs, s.ID)
 		return nil

@@ -35,6 +35,10 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 // errDiffers is returned by check when the index does not equal the store.
 var errDiffers = errors.New("the index differs from the archive: run 'aftershock reindex'")
 
+// errBehind is returned by check when the index lacks only the latest
+// changes, which catching up applies.
+var errBehind = errors.New("the index is behind the archive")
+
 func runCheck(ctx context.Context, e *env, args []string) error {
 	a, err := openNoArgs(ctx, e, "check", args)
 	if err != nil {
@@ -64,6 +68,10 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			fmt.Fprint(w, " …")
 		}
 		fmt.Fprintln(w)
+	}
+	if r.OnlyBehind() {
+		return fmt.Errorf("%w by %s changes (index sequence %s, archive %s): the next search or 'aftershock serve' catches it up; no reindex is needed",
+			errBehind, thousands(r.Behind), thousands(r.IndexSeq), thousands(r.StoreSeq))
 	}
 	if !r.OK() {
 		return errDiffers
