@@ -56,11 +56,63 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 // characters. Slugs become parts of file names and URLs.
 func ValidSlug(s string) bool { return slugRE.MatchString(s) }
 
+// The index keeps times as nanoseconds since 1970 in an int64, which holds
+// 1677-09-21 to 2262-04-11; a timeline also counts up to four weeks before
+// its window and rounds its buckets outwards. Times of events and searches
+// are kept to whole years well inside that range. These are constants in
+// all but name: nothing assigns them.
+var (
+	firstTime = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	endTime   = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// maxWindow is the longest window an event may have: a time.Duration holds
+// about 292 years, and a timeline's width is computed from the window.
+const maxWindow = 200 * 365 * 24 * time.Hour
+
+// TimeRange returns the earliest time and the time after the latest that
+// an event or a search may name: [1678-01-01, 2262-01-01) UTC.
+func TimeRange() (lo, hi time.Time) { return firstTime, endTime }
+
+// ErrTimeRange is wrapped by the errors of CheckTime.
+var ErrTimeRange = errors.New("outside the years the archive can search (1678 to 2261)")
+
+// CheckTime returns an error wrapping ErrTimeRange when t is not zero and
+// falls outside TimeRange; name, when not empty, says which time it is
+// ("start", "from") in the message.
+func CheckTime(name string, t time.Time) error {
+	if t.IsZero() || (!t.Before(firstTime) && t.Before(endTime)) {
+		return nil
+	}
+	if name != "" {
+		name += " "
+	}
+	return fmt.Errorf("%s%s is %w", name, t.UTC().Format(time.RFC3339), ErrTimeRange)
+}
+
+// CheckWindow checks the window of an event that may have been stored
+// before Validate bounded it: both ends inside TimeRange (ErrTimeRange) and
+// at most 200 years apart. Lists use it to show such an event with its
+// error instead of failing as a whole.
+func (e *Event) CheckWindow() error {
+	if err := CheckTime("start", e.From); err != nil {
+		return err
+	}
+	if err := CheckTime("end", e.To); err != nil {
+		return err
+	}
+	if !e.To.IsZero() && e.To.Sub(e.From) > maxWindow {
+		return fmt.Errorf("the window from %s to %s is longer than 200 years",
+			e.From.UTC().Format(time.RFC3339), e.To.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 // Validate normalises e (times to UTC, lists trimmed, lower-cased and
 // deduplicated, the name defaulting to the slug) and checks it: the slug's
 // form, that the query parses (a *index.SyntaxError, wrapped, says where it
-// does not), that the window has a start and ends after it, and that the
-// time zone is known.
+// does not), that the window has a start, ends after it and lies within
+// TimeRange and 200 years (CheckWindow), and that the time zone is known.
 func (e *Event) Validate() error {
 	e.Slug = strings.TrimSpace(e.Slug)
 	if !ValidSlug(e.Slug) {
@@ -84,6 +136,9 @@ func (e *Event) Validate() error {
 			return fmt.Errorf("%w: the window ends (%s) before it starts (%s)", ErrInvalid,
 				e.To.Format(time.RFC3339), e.From.Format(time.RFC3339))
 		}
+	}
+	if err := e.CheckWindow(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if _, err := e.Location(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)

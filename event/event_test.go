@@ -34,6 +34,15 @@ func TestValidate(t *testing.T) {
 		{"end before start", func(e *Event) { e.To = e.From.Add(-time.Minute) }, "before it starts"},
 		{"end at start", func(e *Event) { e.To = e.From }, "before it starts"},
 		{"zone", func(e *Event) { e.TZ = "Mars/Olympus" }, "IANA"},
+		// The index holds 1677-09-21 to 2262-04-11: an event outside it
+		// made every list of events answer 500 (issue 16, item 4).
+		{"start before 1678", func(e *Event) { e.From = time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC) }, "outside the years"},
+		{"start in year 0", func(e *Event) { e.From = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC) }, "start 0000-01-01"},
+		{"end after 2261", func(e *Event) { e.To = time.Date(2262, 4, 11, 0, 0, 0, 0, time.UTC) }, "end 2262-04-11"},
+		{"end in year 9999", func(e *Event) { e.To = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC) }, "outside the years"},
+		{"window over 200 years", func(e *Event) {
+			e.From, e.To = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+		}, "longer than 200 years"},
 	}
 	for _, c := range bad {
 		e := Event{Slug: "x", From: from, To: from.Add(time.Hour)}
@@ -42,6 +51,20 @@ func TestValidate(t *testing.T) {
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want ErrInvalid mentioning %q", c.name, err, c.want)
 		}
+	}
+	// The edges of TimeRange: its first instant is allowed, its end is not.
+	lo, hi := TimeRange()
+	if e := (Event{Slug: "edge", From: lo, To: lo.Add(time.Hour)}); e.Validate() != nil {
+		t.Errorf("%v refused: %v", lo, e.Validate())
+	}
+	if e := (Event{Slug: "edge", From: hi.Add(-time.Hour), To: hi}); !errors.Is(e.Validate(), ErrInvalid) {
+		t.Errorf("an end at %v accepted", hi)
+	}
+	if err := CheckTime("from", lo.Add(-time.Nanosecond)); !errors.Is(err, ErrTimeRange) || !strings.Contains(err.Error(), "from 1677-12-31T23:59:59") {
+		t.Errorf("CheckTime just before the range: %v", err)
+	}
+	if err := CheckTime("from", time.Time{}); err != nil {
+		t.Errorf("the zero time (no bound) refused: %v", err)
 	}
 	// The query error keeps the parser's position.
 	e := Event{Slug: "x", From: from, Query: `outage "is down`}

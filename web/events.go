@@ -24,6 +24,10 @@ type eventSummary struct {
 	Bucket    string         `json:"bucket"`
 	Sparkline []byte         `json:"-"`
 	Location  *time.Location `json:"-"`
+	// Error says why the event's posts were not counted (a window outside
+	// the years the index holds, stored by an older version): one bad event
+	// never breaks the list.
+	Error string `json:"error,omitempty"`
 }
 
 type eventsView struct {
@@ -59,18 +63,37 @@ func (s *Server) events(c *gin.Context) (*eventsView, error) {
 
 // buildEvents counts each event's posts over its window, in the buckets
 // its timeline would have, for the sparkline and the peak: a count-only
-// histogram, as the list needs no sources or tone.
+// histogram, as the list needs no sources or tone. An event that cannot be
+// counted is listed with its Error; only a cancelled or timed-out request
+// fails the list.
 func (s *Server) buildEvents(c *gin.Context, evs []event.Event, now time.Time) (*eventsView, error) {
 	v := &eventsView{Events: []eventSummary{}}
 	for _, ev := range evs {
-		loc, _ := ev.Location()
+		loc, err := ev.Location()
+		if err != nil {
+			loc = time.UTC
+		}
+		if err := ev.CheckWindow(); err != nil {
+			v.Events = append(v.Events, eventSummary{Event: ev, Location: loc, Error: err.Error()})
+			continue
+		}
 		from, to := ev.Window(now)
 		width := event.AutoWidth(to.Sub(from))
 		q := ev.IndexQuery(from, to)
 		q.Size, q.Histogram = -1, width
 		res, err := s.a.Index.Search(c, q)
 		if err != nil {
-			return nil, err
+			if cerr := c.Request.Context().Err(); cerr != nil {
+				return nil, err
+			}
+			if status, msg := statusOf(err); status < 500 {
+				v.Events = append(v.Events, eventSummary{Event: ev, Location: loc, Error: msg})
+				continue
+			}
+			s.log.Error("events list: counting an event failed", "event", ev.Slug, "err", err)
+			v.Events = append(v.Events, eventSummary{Event: ev, Location: loc,
+				Error: "its posts could not be counted; the log has the details"})
+			continue
 		}
 		sum := eventSummary{Event: ev, Posts: res.Total, Bucket: width.String(), Location: loc}
 		counts := make([]uint64, len(res.Histogram))
@@ -129,6 +152,9 @@ func (s *Server) eventData(c *gin.Context) (*eventView, error) {
 	ev, err := s.a.Store.Event(c, c.Param("slug"))
 	if err != nil {
 		return nil, err
+	}
+	if err := ev.CheckWindow(); err != nil {
+		return nil, badRequest("event %s: %v: edit the event", ev.Slug, err)
 	}
 	var width time.Duration
 	if b := c.Query("bucket"); b != "" {
@@ -218,6 +244,12 @@ func (s *Server) buildEventView(ctx context.Context, ev event.Event, width time.
 			"tz": {loc.String()}, "bucket": {bucket}}.Encode() + "#posts"
 	}})
 	return v, nil
+}
+
+// checkFormTime returns t in UTC, and an error when it lies outside the
+// years the index holds (event.TimeRange): parseFormTime's last step.
+func checkFormTime(t time.Time) (time.Time, error) {
+	return t.UTC(), event.CheckTime("", t)
 }
 
 func (s *Server) eventPage(c *gin.Context) {

@@ -84,11 +84,11 @@ func parseFormTime(s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+		return checkFormTime(t)
 	}
 	for _, layout := range []string{formTimeLayout, "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t.UTC(), nil
+			return checkFormTime(t)
 		}
 	}
 	return time.Time{}, fmt.Errorf("cannot read time %q: use 2017-02-28T16:00 or 2017-02-28", s)

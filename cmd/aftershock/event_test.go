@@ -159,6 +159,12 @@ func TestEventBadInput(t *testing.T) {
 		{[]string{"event", "create", "Bad Slug"}, "slug"},
 		{[]string{"event", "create", "x", "--tz", "Berlin"}, "IANA"},
 		{[]string{"event", "create", "x", "--from", "yesterday"}, "cannot read time"},
+		// Outside the years the index holds (issue 16, item 4): such an
+		// event made every list of events answer 500.
+		{[]string{"event", "create", "x", "--from", "1600-01-01"}, "--from: 1600-01-01T00:00:00Z is outside the years the archive can search"},
+		{[]string{"event", "create", "x", "--from", "2017-02-28", "--to", "99999999999"}, "--to: 5138-11-16T09:46:39Z is outside"},
+		{[]string{"search", "--from", "0000-01-01", "s3"}, "--from: 0000-01-01T00:00:00Z is outside"},
+		{[]string{"search", "--to", "2262-04-11T23:47:16Z", "s3"}, "--to: 2262-04-11T23:47:16Z is outside"},
 		{[]string{"event", "frobnicate"}, "unknown event command"},
 		{[]string{"timeline"}, "one event SLUG"},
 	} {
