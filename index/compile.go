@@ -1,9 +1,15 @@
 package index
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // compile turns the syntax tree into a Bleve query. It returns nil when
@@ -59,9 +65,7 @@ func compile(n node) query.Query {
 	case wordNode:
 		return wordQuery(string(n))
 	case prefixNode:
-		q := query.NewPrefixQuery(string(n))
-		q.SetField(fText)
-		return q
+		return prefixQuery{prefix: string(n), max: MaxPrefixTerms}
 	case phraseNode:
 		return phraseQuery(analyze(neutralAnalyzer, string(n)))
 	case fieldNode:
@@ -99,7 +103,7 @@ func phraseQuery(terms []string) query.Query {
 	case 1:
 		return termQuery(fText, terms[0])
 	}
-	return query.NewPhraseQuery(terms, fText)
+	return deadlineQuery{query.NewPhraseQuery(terms, fText)}
 }
 
 func termQuery(field, term string) query.Query {
@@ -128,4 +132,121 @@ func fieldFor(name string) string {
 		return fHas
 	}
 	return name
+}
+
+// prefixQuery is word*: a prefix query on the neutral text field that
+// refuses, with ErrTooCostly, a prefix standing for more than max distinct
+// words of the index (Bleve would search a disjunction of all of them).
+type prefixQuery struct {
+	prefix string
+	max    int
+}
+
+// Searcher implements query.Query.
+func (q prefixQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	n, err := countPrefix(r, fText, q.prefix, q.max+1)
+	if err != nil {
+		return nil, fmt.Errorf("index: words starting with %q: %w", q.prefix, err)
+	}
+	if n > q.max {
+		return nil, fmt.Errorf("%w: %s* stands for more than %d different words: give more letters", ErrTooCostly, q.prefix, q.max)
+	}
+	p := query.NewPrefixQuery(q.prefix)
+	p.SetField(fText)
+	return p.Searcher(ctx, r, m, o)
+}
+
+// countPrefix counts the distinct terms of field starting with prefix, up
+// to limit.
+func countPrefix(r bindex.IndexReader, field, prefix string, limit int) (n int, err error) {
+	d, err := r.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		if cerr := d.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for n < limit {
+		e, err := d.Next()
+		if err != nil {
+			return n, err
+		}
+		if e == nil {
+			break
+		}
+		n++
+	}
+	return n, nil
+}
+
+// deadlineQuery runs q with an index reader whose postings lists check the
+// search's context as they are read. Bleve's collector checks the context
+// only between hits (every 1,024); a phrase search reads the postings of
+// every document holding all of its words before it finds one with the
+// words in order, so without this a phrase of common words searched for
+// tens of seconds after its deadline (or its client) had gone.
+type deadlineQuery struct{ q query.Query }
+
+// Searcher implements query.Query.
+func (q deadlineQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	if ctx == nil {
+		return q.q.Searcher(ctx, r, m, o)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return q.q.Searcher(ctx, ctxReader{IndexReader: r, ctx: ctx}, m, o)
+}
+
+// ctxReader is an index reader whose term readers check ctx.
+type ctxReader struct {
+	bindex.IndexReader
+	ctx context.Context
+}
+
+// TermFieldReader implements bindex.IndexReader.
+func (r ctxReader) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (bindex.TermFieldReader, error) {
+	tr, err := r.IndexReader.TermFieldReader(ctx, term, field, freq, norm, vectors)
+	if err != nil {
+		return nil, err
+	}
+	return &ctxTermReader{TermFieldReader: tr, ctx: r.ctx}, nil
+}
+
+// checkEvery is how many postings a ctxTermReader reads between checks of
+// its context (a check takes a lock; 64 postings take microseconds).
+const checkEvery = 64
+
+// ctxTermReader is a postings list that fails with the context's error
+// once the context is done.
+type ctxTermReader struct {
+	bindex.TermFieldReader
+	ctx context.Context
+	n   uint
+}
+
+func (r *ctxTermReader) check() error {
+	r.n++
+	if r.n%checkEvery == 0 {
+		return r.ctx.Err()
+	}
+	return nil
+}
+
+// Next implements bindex.TermFieldReader.
+func (r *ctxTermReader) Next(pre *bindex.TermFieldDoc) (*bindex.TermFieldDoc, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r.TermFieldReader.Next(pre)
+}
+
+// Advance implements bindex.TermFieldReader.
+func (r *ctxTermReader) Advance(id bindex.IndexInternalID, pre *bindex.TermFieldDoc) (*bindex.TermFieldDoc, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r.TermFieldReader.Advance(id, pre)
 }

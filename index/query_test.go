@@ -1,9 +1,12 @@
 package index
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -81,6 +84,15 @@ func TestParseErrors(t *testing.T) {
 		{"us-east*", 1, "single word"},
 		{"*", 1, "single word"},
 		{strings.Repeat("(", 100) + "a" + strings.Repeat(")", 100), 66, "nested too deeply"},
+		// Cost bounds: the red team's 10 KB query of 50 phrases of 50 words,
+		// a 65th word, a 9th phrase of 8 words, a word split into 17, a
+		// 65th field filter.
+		{strings.Repeat(`"`+strings.TrimSpace(strings.Repeat("the ", 50))+`" `, 50), 1, "at most 16 words, this one has 50"},
+		{strings.Repeat("a ", 65), 129, "at most 64 terms"},
+		{strings.Repeat(`"a b c d e f g h" `, 9), 145, "at most 64 terms"},
+		{"outage a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q", 8, "this one has 17"},
+		{strings.Repeat("from:a ", 65), 449, "at most 64 terms"},
+		{strings.Repeat("xy* ", 65), 257, "at most 64 terms"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -100,6 +112,24 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Caret() = %q", se.Caret())
 			}
 		})
+	}
+}
+
+// TestParseCostBounds: queries at the bounds parse.
+func TestParseCostBounds(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("a ", MaxTerms),
+		strings.Repeat(`"a b c d e f g h" `, MaxTerms/8),
+		`"` + strings.Repeat("w ", MaxPhraseWords) + `"`,
+		"a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p",
+		strings.Repeat("! ", 10), // words with no term still count one each
+	} {
+		if _, err := ParseQuery(in); err != nil {
+			t.Errorf("%.40q: %v", in, err)
+		}
+	}
+	if _, err := ParseQuery(strings.Repeat("! ", MaxTerms+1)); err == nil {
+		t.Error("65 punctuation words parse")
 	}
 }
 
@@ -145,5 +175,75 @@ func TestTerms(t *testing.T) {
 	}
 	if (*ParsedQuery)(nil).Terms() != nil {
 		t.Error("nil query has terms")
+	}
+}
+
+// TestSearchDeadline: a search of phrases of common words (1.7 s here,
+// 69 s for the red team's query on 145k posts) stops at its context's
+// deadline, or when its context is cancelled (the client left), well
+// within 0.5 s of it, with the context's error.
+func TestSearchDeadline(t *testing.T) {
+	ix := openMem(t)
+	docs := make([]Doc, 5000)
+	for i := range docs {
+		docs[i] = doc(fmt.Sprintf("twitter:%d", i), "en", strings.Repeat("the cat and the dog saw the the ", 4)+fmt.Sprint(i), t0.Add(time.Duration(i)*time.Second))
+	}
+	apply(t, ix, docs...)
+	phrase := `"` + strings.TrimSpace(strings.Repeat("the ", MaxPhraseWords)) + `" `
+	text := strings.Repeat(phrase, MaxTerms/MaxPhraseWords)
+	for _, q := range []Query{
+		{Text: text},
+		{Text: text, Sort: Newest},
+		{Text: text, Facets: true, Histogram: time.Hour},
+		{Text: "cat -" + phrase},
+	} {
+		for _, want := range []error{context.DeadlineExceeded, context.Canceled} {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			if want == context.Canceled {
+				ctx, cancel = context.WithCancel(context.Background())
+				time.AfterFunc(50*time.Millisecond, cancel)
+			}
+			start := time.Now()
+			_, err := ix.Search(ctx, q)
+			took := time.Since(start)
+			cancel()
+			if !errors.Is(err, want) {
+				t.Errorf("%.30q sort %v: err %v, want %v", q.Text, q.Sort, err, want)
+			}
+			if took > 500*time.Millisecond {
+				t.Errorf("%.30q sort %v: stopped after %v", q.Text, q.Sort, took)
+			}
+			t.Logf("%.30q sort %v facets %v: %v after %v", q.Text, q.Sort, q.Facets, err, took)
+		}
+	}
+	// Without a deadline the same phrases find nothing, and a phrase that
+	// is there is found.
+	res, err := ix.Search(context.Background(), Query{Text: `"the cat and the dog" "saw the the the cat"`, Size: -1})
+	if err != nil || res.Total != 5000 {
+		t.Fatalf("phrases: %v, %v", res, err)
+	}
+}
+
+// TestPrefixBound: a word* standing for more than MaxPrefixTerms words
+// of the index is refused with ErrTooCostly; one within the bound is
+// searched.
+func TestPrefixBound(t *testing.T) {
+	ix := openMem(t)
+	docs := make([]Doc, MaxPrefixTerms+1)
+	for i := range docs {
+		docs[i] = doc(fmt.Sprintf("twitter:%d", i), "en", fmt.Sprintf("zz%05d outage", i), t0.Add(time.Duration(i)*time.Second))
+	}
+	apply(t, ix, docs...)
+	_, err := ix.Search(context.Background(), Query{Text: "outage zz*"})
+	if !errors.Is(err, ErrTooCostly) || !strings.Contains(err.Error(), "zz* stands for more than 2000 different words") {
+		t.Fatalf("zz*: %v", err)
+	}
+	res, err := ix.Search(context.Background(), Query{Text: "outage zz01*", Size: -1})
+	if err != nil || res.Total != 1000 {
+		t.Fatalf("zz01*: %v, %v", res, err)
+	}
+	res, err = ix.Search(context.Background(), Query{Text: "zz0200*", Size: -1})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("zz0200*: %v, %v", res, err)
 	}
 }
