@@ -8,11 +8,14 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strings"
 	"unicode/utf8"
 )
 
-// MaxRecordBytes is the longest JSON line or value a decoder accepts. A longer
-// one is reported and skipped.
+// MaxRecordBytes is the longest record a decoder accepts, in every layout:
+// a JSON line, a value of a document or an element of a top-level array (a
+// CSV row, see csvfile). A longer one is reported and skipped; the memory
+// it takes to read a record is a small multiple of it, whatever the input.
 const MaxRecordBytes = 64 << 20
 
 // RawRecord is one JSON value read from an input, with the line it starts on.
@@ -33,19 +36,30 @@ type RawRecord struct {
 // In both layouts a top-level array is unwrapped: its elements are yielded one
 // by one. Data is only valid until the next iteration.
 func JSONValues(r io.Reader) iter.Seq[RawRecord] {
+	return JSONValuesLimit(r, MaxRecordBytes)
+}
+
+// JSONValuesLimit is JSONValues with records of at most maxRecord bytes
+// (MaxRecordBytes when maxRecord ≤ 0). A longer record is an Err item at
+// its line; in a document it is read past without being held, and the
+// values after it are read.
+func JSONValuesLimit(r io.Reader, maxRecord int) iter.Seq[RawRecord] {
+	if maxRecord <= 0 {
+		maxRecord = MaxRecordBytes
+	}
 	return func(yield func(RawRecord) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
 		lineNo := 0
 		// Skip blank lines and look at the first line to choose the layout.
 		for {
-			line, err := readLine(br)
+			line, err := readLine(br, maxRecord)
 			if len(line) > 0 || err == nil || errors.Is(err, errLineTooLong) {
 				lineNo++
 			}
 			if errors.Is(err, errLineTooLong) {
 				// Too long to be a record: reported and skipped like any
 				// later line; the next line chooses the layout.
-				if !yield(RawRecord{Line: lineNo, Err: err}) {
+				if !yield(RawRecord{Line: lineNo, Err: tooLong(maxRecord)}) {
 					return
 				}
 				continue
@@ -68,7 +82,7 @@ func JSONValues(r io.Reader) iter.Seq[RawRecord] {
 				if err != nil {
 					return
 				}
-				jsonLines(br, lineNo, yield)
+				jsonLines(br, lineNo, maxRecord, yield)
 				return
 			}
 			// Not a whole value on one line: a document.
@@ -76,21 +90,34 @@ func JSONValues(r io.Reader) iter.Seq[RawRecord] {
 			if err != nil {
 				rest = bytes.NewReader(line)
 			}
-			document(rest, lineNo, yield)
+			documentLimit(rest, lineNo, maxRecord, yield)
 			return
 		}
 	}
 }
 
-var errLineTooLong = fmt.Errorf("line longer than %d bytes", MaxRecordBytes)
+// errLineTooLong is readLine's error for a line over the limit.
+var errLineTooLong = errors.New("line too long")
+
+// TooLongError is the error of a record over the per-record limit.
+type TooLongError struct {
+	What  string // "line", "value", "row"
+	Limit int    // the limit in bytes
+}
+
+func (e *TooLongError) Error() string {
+	return fmt.Sprintf("%s longer than %d bytes, skipped", e.What, e.Limit)
+}
+
+func tooLong(max int) error { return &TooLongError{What: "line", Limit: max} }
 
 // readLine returns the next line without its line break. At the end of the
 // input it returns the last (possibly empty) line with io.EOF.
-func readLine(br *bufio.Reader) ([]byte, error) {
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	var buf []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
-		if len(buf)+len(chunk) > MaxRecordBytes {
+		if len(buf)+len(chunk) > max {
 			// Drop the rest of the line so the caller can go on.
 			for errors.Is(err, bufio.ErrBufferFull) {
 				_, err = br.ReadSlice('\n')
@@ -108,12 +135,12 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 	}
 }
 
-func jsonLines(br *bufio.Reader, lineNo int, yield func(RawRecord) bool) {
+func jsonLines(br *bufio.Reader, lineNo, max int, yield func(RawRecord) bool) {
 	for {
-		line, err := readLine(br)
+		line, err := readLine(br, max)
 		lineNo++
 		if errors.Is(err, errLineTooLong) {
-			if !yield(RawRecord{Line: lineNo, Err: err}) {
+			if !yield(RawRecord{Line: lineNo, Err: tooLong(max)}) {
 				return
 			}
 			continue
@@ -189,56 +216,136 @@ func yieldValue(v []byte, line int, yield func(RawRecord) bool) bool {
 	return true
 }
 
-// lineCounter keeps the bytes the JSON decoder has read but whose lines are
-// not yet counted, so positions can be turned into line numbers without
-// holding the whole input.
+// lineCounter remembers where the lines break in the bytes the JSON decoder
+// has read but whose lines are not yet counted, so positions can be turned
+// into line numbers without holding the input.
 type lineCounter struct {
 	r    io.Reader
-	buf  []byte // bytes from offset base on
-	base int64  // input offset of buf[0]
-	line int    // line number at offset base
+	nl   []int64 // input offsets of the line breaks not yet counted
+	read int64   // bytes read
+	line int     // lines counted
 }
 
 func (c *lineCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.buf = append(c.buf, p[:n]...)
+	for i, b := 0, p[:n]; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			break
+		}
+		c.nl = append(c.nl, c.read+int64(i+j))
+		i += j + 1
+	}
+	c.read += int64(n)
 	return n, err
 }
 
-// lineAt returns the line number at input offset off and forgets what lies before it.
+// lineAt returns the line number at input offset off and forgets what lies
+// before it.
 func (c *lineCounter) lineAt(off int64) int {
-	k := int(off - c.base)
-	if k < 0 {
-		k = 0
+	k := 0
+	for k < len(c.nl) && c.nl[k] < off {
+		k++
 	}
-	if k > len(c.buf) {
-		k = len(c.buf)
-	}
-	c.line += bytes.Count(c.buf[:k], []byte("\n"))
-	c.buf = c.buf[k:]
-	c.base += int64(k)
+	c.line += k
+	c.nl = c.nl[k:]
 	return c.line
 }
 
+// document reads a document with no record limit beyond MaxRecordBytes.
 func document(r io.Reader, firstLine int, yield func(RawRecord) bool) {
+	documentLimit(r, firstLine, MaxRecordBytes, yield)
+}
+
+// documentLimit reads the values of a document, each of at most max bytes.
+// A longer value is reported at its line, read past without being held,
+// and the reading goes on after it (inside the top-level array if it was
+// one of its elements).
+func documentLimit(r io.Reader, firstLine, max int, yield func(RawRecord) bool) {
+	inArray := false
+	for {
+		next, ok := documentPart(r, firstLine, max, inArray, yield)
+		if !ok {
+			return
+		}
+		r, firstLine, inArray = next.r, next.line, next.inArray
+	}
+}
+
+// resume is where reading goes on after a value over the limit.
+type resume struct {
+	r       io.Reader
+	line    int
+	inArray bool // the value was an element of a top-level array not yet closed
+}
+
+// recordLimit fails a read that would take the value being decoded (from
+// input offset start on) past max bytes, so the decoder never holds more.
+type recordLimit struct {
+	r     io.Reader
+	read  int64 // bytes handed to the decoder
+	start int64 // input offset where the current value starts
+	max   int
+}
+
+var errValueTooLong = errors.New("value too long")
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	allowed := l.start + int64(l.max) + 1 - l.read
+	if allowed <= 0 {
+		return 0, errValueTooLong
+	}
+	if int64(len(p)) > allowed {
+		p = p[:allowed]
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
+}
+
+// documentPart reads a document until its end, an error (ok false) or a
+// value over the limit (ok true, and where to go on). inArray starts it
+// inside a top-level array, after an element and its comma.
+func documentPart(r io.Reader, firstLine, max int, inArray bool, yield func(RawRecord) bool) (next resume, ok bool) {
 	lc := &lineCounter{r: r, line: firstLine - 1}
-	dec := json.NewDecoder(lc)
+	lim := &recordLimit{r: lc, max: max}
+	var dec *json.Decoder
+	if inArray {
+		// The decoder is put back inside the array by an opening bracket
+		// that is not in the input (and holds no line break).
+		lc.r = io.MultiReader(strings.NewReader("["), r)
+		dec = json.NewDecoder(lim)
+		if _, err := dec.Token(); err != nil {
+			return resume{}, false
+		}
+	} else {
+		dec = json.NewDecoder(lim)
+	}
+	var (
+		tooLong bool // Decode stopped at a value over the limit
+		element bool // the value being read is an array element
+	)
 	fail := func(err error) {
 		var se *json.SyntaxError
 		switch {
+		case errors.Is(err, errValueTooLong):
+			tooLong = true
 		case errors.As(err, &se):
 			yield(RawRecord{Line: lc.lineAt(se.Offset) + 1, Err: fmt.Errorf("malformed JSON: %v", err)})
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			// The input ended: the last line read is where the record broke off.
-			yield(RawRecord{Line: lc.lineAt(lc.base+int64(len(lc.buf))) + 1, Err: errors.New("malformed JSON: input ends inside a value (truncated file?)")})
+			yield(RawRecord{Line: lc.lineAt(lc.read) + 1, Err: errors.New("malformed JSON: input ends inside a value (truncated file?)")})
 		default:
 			yield(RawRecord{Line: lc.lineAt(dec.InputOffset()) + 1, Err: readError(err)})
 		}
 	}
 	var raw json.RawMessage
-	next := func() bool {
+	value := func() bool {
 		raw = raw[:0]
-		if err := dec.Decode(&raw); err != nil {
+		lim.start = dec.InputOffset()
+		err := dec.Decode(&raw)
+		lim.start = dec.InputOffset()
+		if err != nil {
 			fail(err)
 			return false
 		}
@@ -248,27 +355,103 @@ func document(r io.Reader, firstLine int, yield func(RawRecord) bool) {
 		}
 		return yield(RawRecord{Line: line, Data: raw})
 	}
+	// skip reads past the value over the limit and says where to go on.
+	skip := func() (resume, bool) {
+		// What the decoder holds unread starts the value (or the comma
+		// before it); its line is counted from there, not from
+		// InputOffset, which may lie inside the value.
+		held := dec.Buffered()
+		n := 0
+		if l, ok := held.(interface{ Len() int }); ok {
+			n = l.Len()
+		}
+		line := lc.lineAt(lc.read-int64(n)) + 1
+		br := bufio.NewReaderSize(io.MultiReader(held, lc.r), 1<<16)
+		line, err := skipSpace(br, line)
+		if c, _ := br.Peek(1); err == nil && element && len(c) == 1 && c[0] == ',' {
+			// The decoder may stop before the comma that precedes the element.
+			_, _ = br.Discard(1)
+			line, err = skipSpace(br, line)
+		}
+		if err == nil && !yield(RawRecord{Line: line, Err: &TooLongError{What: "value", Limit: max}}) {
+			return resume{}, false
+		}
+		if err == nil {
+			line, err = skipValue(br, line)
+		}
+		if err == nil && element {
+			line, err = skipSpace(br, line)
+			if err == nil {
+				var c byte
+				if c, err = br.ReadByte(); err == nil {
+					switch c {
+					case ',':
+						return resume{r: br, line: line, inArray: true}, true
+					case ']':
+						return resume{r: br, line: line}, true
+					default:
+						err = fmt.Errorf("malformed JSON: invalid character %q after array element", c)
+					}
+				}
+			}
+		}
+		if err == io.EOF && !element {
+			return resume{}, false // the over-long value was the last
+		}
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			if !errors.Is(err, io.ErrUnexpectedEOF) && !strings.HasPrefix(err.Error(), "malformed") {
+				err = readError(err)
+			} else if errors.Is(err, io.ErrUnexpectedEOF) {
+				err = errors.New("malformed JSON: input ends inside a value (truncated file?)")
+			}
+			yield(RawRecord{Line: line, Err: err})
+			return resume{}, false
+		}
+		return resume{r: br, line: line}, true
+	}
 	// At the top level More reports whether another value follows; it leaves
 	// the decoder's buffer at that value's first byte.
-	for dec.More() {
-		if !startsArray(dec) {
-			if !next() {
-				return
+	for {
+		element = inArray
+		if !inArray {
+			if !dec.More() {
+				break
 			}
+			if startsArray(dec) {
+				if _, err := dec.Token(); err != nil {
+					fail(err)
+					if tooLong {
+						return skip()
+					}
+					return resume{}, false
+				}
+				inArray, element = true, true
+			}
+		}
+		if element {
+			for dec.More() {
+				if !value() {
+					if tooLong {
+						return skip()
+					}
+					return resume{}, false
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				fail(err)
+				return resume{}, false
+			}
+			inArray = false
 			continue
 		}
-		if _, err := dec.Token(); err != nil {
-			fail(err)
-			return
-		}
-		for dec.More() {
-			if !next() {
-				return
+		if !value() {
+			if tooLong {
+				return skip()
 			}
-		}
-		if _, err := dec.Token(); err != nil {
-			fail(err)
-			return
+			return resume{}, false
 		}
 	}
 	// More is false at the end of the input and before a stray closing
@@ -278,6 +461,78 @@ func document(r io.Reader, firstLine int, yield func(RawRecord) bool) {
 			err = errors.New("unexpected value")
 		}
 		fail(err)
+	}
+	return resume{}, false
+}
+
+// skipSpace reads past white space, counting lines from line.
+func skipSpace(br *bufio.Reader, line int) (int, error) {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return line, err
+		}
+		switch c {
+		case '\n':
+			line++
+		case ' ', '\t', '\r':
+		default:
+			return line, br.UnreadByte()
+		}
+	}
+}
+
+// skipValue reads past one JSON value without holding it, counting lines
+// from line. It checks only what it needs to find the value's end.
+func skipValue(br *bufio.Reader, line int) (int, error) {
+	depth := 0
+	inString, escaped := false, false
+	first := true
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			if err == io.EOF && depth == 0 && !inString && !first {
+				return line, nil // a scalar at the end of the input
+			}
+			return line, err
+		}
+		if c == '\n' {
+			line++
+		}
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+				if depth == 0 {
+					return line, nil
+				}
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 { // the end of a scalar, inside the enclosing array
+				return line, br.UnreadByte()
+			}
+			depth--
+			if depth == 0 {
+				return line, nil
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n'):
+			if !first { // the end of a scalar
+				if c == '\n' {
+					line--
+				}
+				return line, br.UnreadByte()
+			}
+		}
+		first = false
 	}
 }
 
@@ -296,7 +551,7 @@ func DecodeRecords(r io.Reader, format string, decode RecordFunc) iter.Seq[Item]
 	return func(yield func(Item) bool) {
 		for rec := range JSONValues(r) {
 			if rec.Err != nil {
-				if !yield(Item{Line: rec.Line, Err: fmt.Errorf("%s: %w", format, rec.Err)}) {
+				if !yield(Item{Line: max(rec.Line, 1), Err: fmt.Errorf("%s: %w", format, rec.Err)}) {
 					return
 				}
 				continue
