@@ -27,7 +27,7 @@ import (
 )
 
 func runCollect(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "collect", "[--event SLUG] [--interval 60s]\n\nFollows the live sources of the events (event create --collect …) until Ctrl-C.\nCredentials come from the environment: AFTERSHOCK_X_BEARER_TOKEN, AFTERSHOCK_MASTODON_TOKEN,\nAFTERSHOCK_REDDIT_CLIENT_ID and AFTERSHOCK_REDDIT_CLIENT_SECRET; a source without them is reported and skipped.")
+	fs := newFlags(e, "collect", "[--event SLUG] [--interval 60s]\n\nFollows the live sources of the events (event create --collect …) until Ctrl-C.\nCredentials come from the environment: AFTERSHOCK_X_BEARER_TOKEN, AFTERSHOCK_MASTODON_TOKEN\n(sent only to the instance AFTERSHOCK_MASTODON_INSTANCE names), AFTERSHOCK_REDDIT_CLIENT_ID and\nAFTERSHOCK_REDDIT_CLIENT_SECRET; a source without them is reported and skipped.")
 	slug := fs.String("event", "", "only this event's sources (default: every event that lists some)")
 	interval := fs.Duration("interval", time.Minute, "how often pollers ask once caught up")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -249,6 +249,28 @@ type namedStreamer struct {
 
 func (n namedStreamer) Name() string { return n.name }
 
+// mastodonToken returns AFTERSHOCK_MASTODON_TOKEN and the instance it is
+// bound to (AFTERSHOCK_MASTODON_INSTANCE, a host or URL) when instance is
+// that one; "" otherwise, with a warning when a token is set: an event may
+// name any instance (events come from the CLI, the forms and the API), and
+// the token must not reach the others, which are followed without it.
+func (c *collectors) mastodonToken(instance, source string) (token, tokenInstance string) {
+	token, tokenInstance = os.Getenv("AFTERSHOCK_MASTODON_TOKEN"), strings.TrimSpace(os.Getenv("AFTERSHOCK_MASTODON_INSTANCE"))
+	switch {
+	case token == "":
+		return "", ""
+	case tokenInstance == "":
+		c.log.Warn("AFTERSHOCK_MASTODON_TOKEN is set without AFTERSHOCK_MASTODON_INSTANCE, the instance that issued it: it is sent to none",
+			"source", source)
+		return "", ""
+	case !mastodon.SameInstance(tokenInstance, instance):
+		c.log.Info("the Mastodon token is for another instance: this one is followed without it",
+			"source", source, "token_instance", tokenInstance)
+		return "", ""
+	}
+	return token, tokenInstance
+}
+
 // source builds the live source of one Collect entry of an event. The
 // event's query goes to the API where the API can search, and is applied
 // locally (match) where it cannot.
@@ -266,8 +288,8 @@ func (c *collectors) source(spec string, ev event.Event, match func(*post.Post) 
 		}
 		return namedStreamer{s, name}, nil
 	case "mastodon":
-		cfg := mastodon.Config{Instance: "https://" + strings.TrimPrefix(strings.TrimPrefix(arg, "https://"), "http://"),
-			Token: os.Getenv("AFTERSHOCK_MASTODON_TOKEN"), Match: match}
+		cfg := mastodon.Config{Instance: "https://" + strings.TrimPrefix(strings.TrimPrefix(arg, "https://"), "http://"), Match: match}
+		cfg.Token, cfg.TokenInstance = c.mastodonToken(cfg.Instance, name)
 		switch {
 		case firstHashtag(ev.Query) != "":
 			cfg.Hashtag = firstHashtag(ev.Query)

@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aftershock/aftershock/collector/live"
+	"github.com/aftershock/aftershock/event"
 	"github.com/aftershock/aftershock/internal/testdata"
 )
 
@@ -67,5 +71,69 @@ func TestStatusImportRefusesPrivate(t *testing.T) {
 	code, _, errOut := cli(t, "", "--data", data, "status", "import", srv.URL+"/history.atom")
 	if code != 1 || !strings.Contains(errOut, "refusing to connect to a loopback") {
 		t.Errorf("private feed: %d %s", code, errOut)
+	}
+}
+
+// TestCollectMastodonTokenBound: AFTERSHOCK_MASTODON_TOKEN went to whatever
+// instance an event named (--collect mastodon:attacker.example, also through
+// the API; issue 16, item 10). It now goes only to the instance
+// AFTERSHOCK_MASTODON_INSTANCE names; other instances are followed without
+// it.
+func TestCollectMastodonTokenBound(t *testing.T) {
+	var mu sync.Mutex
+	var auths []string
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auths = append(auths, r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte("[]"))
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	c := &collectors{log: slog.New(slog.DiscardHandler), client: srv.Client(), running: map[string]int{}}
+	ev := event.Event{Slug: "aws", Query: "#aws", From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	t.Setenv("AFTERSHOCK_MASTODON_TOKEN", "secret-token")
+	for _, inst := range []string{"", "mastodon.social", "http://" + host, "https://127.0.0.1"} {
+		t.Setenv("AFTERSHOCK_MASTODON_INSTANCE", inst)
+		src, err := c.source("mastodon:"+host, ev, nil)
+		if err != nil {
+			t.Fatalf("instance %q: %v", inst, err)
+		}
+		p, ok := src.(live.Poller)
+		if !ok {
+			t.Errorf("token of %q: %s is followed with the token (a %T)", inst, host, src)
+			continue
+		}
+		if _, err := p.Fetch(ctx, ""); err != nil {
+			t.Errorf("token of %q: fetch without it: %v", inst, err)
+		}
+	}
+	mu.Lock()
+	for _, a := range auths {
+		if a != "" {
+			t.Errorf("the instance %s received %q", host, a)
+		}
+	}
+	auths = nil
+	mu.Unlock()
+
+	// Bound to this instance: it gets the token (streamed, back-filled).
+	t.Setenv("AFTERSHOCK_MASTODON_INSTANCE", host)
+	src, err := c.source("mastodon:"+host, ev, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := src.(live.Streamer)
+	if !ok {
+		t.Fatalf("bound token: a %T, want a streamer", src)
+	}
+	s.Stream(ctx, "", func(live.Batch) error { return nil })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(auths) == 0 || auths[0] != "Bearer secret-token" {
+		t.Errorf("the token's own instance received %q", auths)
 	}
 }

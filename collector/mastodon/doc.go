@@ -100,7 +100,11 @@
 // get the same ids as imported ones (NativeID = uri); CollectedAt is the
 // fetch time. A status that does not decode is logged and counted in
 // Skipped. The caller reads the token from AFTERSHOCK_MASTODON_TOKEN
-// (optional for timelines, unless the instance turned its public preview off).
+// (optional for timelines, unless the instance turned its public preview off)
+// and the instance that issued it from AFTERSHOCK_MASTODON_INSTANCE: a token
+// is bound to that instance (Config.TokenInstance), and NewPoller and
+// NewStreamer refuse to send it anywhere else ([ErrForeignToken]), whatever
+// instance an event names.
 //
 // The cursor is the newest status id delivered (ids compare by length, then
 // lexically: [CompareID]). An empty cursor fetches the newest page only (or,

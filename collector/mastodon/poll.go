@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,6 +40,12 @@ type Config struct {
 	// timelines unless the instance turned its public preview off, required
 	// for search.
 	Token string
+	// TokenInstance is the instance that issued Token: a host
+	// ("mastodon.social", https assumed) or a base URL. A token is sent only
+	// to it: NewPoller and NewStreamer refuse a Token without TokenInstance
+	// or with another instance's (ErrForeignToken), so a source that names
+	// another instance never receives the credential.
+	TokenInstance string
 	// Since, with an empty cursor, starts at this time instead of at the
 	// newest page (Mastodon ids are snowflakes: milliseconds << 16).
 	Since time.Time
@@ -47,6 +54,57 @@ type Config struct {
 	Match func(*post.Post) bool
 	// Limit is the number of statuses asked per request, 1..40 (0 = 40).
 	Limit int
+}
+
+// ErrForeignToken is wrapped by the errors of NewPoller and NewStreamer for
+// a Token that is not bound to the instance (or stream host) it would be
+// sent to.
+var ErrForeignToken = errors.New("the Mastodon token belongs to another instance")
+
+// SameInstance reports whether a and b name the same instance: each a host
+// (https assumed) or an http(s) URL, compared by scheme, host (case and a
+// trailing dot ignored) and port (the scheme's default when absent); paths
+// are ignored. Anything that does not parse is no instance.
+func SameInstance(a, b string) bool {
+	oa, ok := origin(a)
+	if !ok {
+		return false
+	}
+	ob, ok := origin(b)
+	return ok && oa == ob
+}
+
+// origin returns "scheme://host:port" for a host or an http(s) URL.
+func origin(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
+		return "", false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return u.Scheme + "://" + net.JoinHostPort(host, port), true
+}
+
+// checkToken binds cfg's Token to its instance: it fails with
+// ErrForeignToken when a Token is set and TokenInstance is empty or is
+// another instance than Instance.
+func checkToken(cfg Config) error {
+	switch {
+	case cfg.Token == "":
+		return nil
+	case strings.TrimSpace(cfg.TokenInstance) == "":
+		return fmt.Errorf("mastodon: a token without the instance that issued it is sent nowhere: %w", ErrForeignToken)
+	case !SameInstance(cfg.TokenInstance, cfg.Instance):
+		return fmt.Errorf("mastodon: the token is for %s, not %s: not sent: %w", cfg.TokenInstance, cfg.Instance, ErrForeignToken)
+	}
+	return nil
 }
 
 // Poller follows a Mastodon hashtag timeline, public timeline or status
@@ -69,6 +127,9 @@ func NewPoller(cfg Config, client *http.Client, log *slog.Logger) (*Poller, erro
 	u, err := url.Parse(strings.TrimSpace(cfg.Instance))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("mastodon: instance %q is not an http(s) URL", cfg.Instance)
+	}
+	if err := checkToken(cfg); err != nil {
+		return nil, err
 	}
 	cfg.Hashtag = strings.TrimPrefix(strings.TrimSpace(cfg.Hashtag), "#")
 	cfg.Query = strings.TrimSpace(cfg.Query)

@@ -264,6 +264,9 @@ func quietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 func newTestPoller(t *testing.T, f *fake, cfg Config) *Poller {
 	t.Helper()
 	cfg.Instance = f.srv.URL
+	if cfg.Token != "" && cfg.TokenInstance == "" {
+		cfg.TokenInstance = f.srv.URL
+	}
 	p, err := NewPoller(cfg, f.srv.Client(), quietLog())
 	if err != nil {
 		t.Fatal(err)
@@ -657,7 +660,7 @@ func TestNewPollerConfig(t *testing.T) {
 	}
 	names := map[string]Config{
 		"mastodon:m.example public remote":   {Instance: "https://m.example/", Public: true, Remote: true},
-		`mastodon:m.example search "aws s3"`: {Instance: "https://m.example", Query: "aws s3", Token: "t"},
+		`mastodon:m.example search "aws s3"`: {Instance: "https://m.example", Query: "aws s3", Token: "t", TokenInstance: "M.example."},
 		"mastodon:m.example #aws local":      {Instance: "https://m.example", Hashtag: "#aws", Local: true},
 	}
 	for want, cfg := range names {
@@ -785,7 +788,7 @@ func FuzzPollerPage(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	se, err := NewPoller(Config{Instance: "http://m.example", Query: "q", Token: "t"}, client, quietLog())
+	se, err := NewPoller(Config{Instance: "http://m.example", Query: "q", Token: "t", TokenInstance: "http://m.example"}, client, quietLog())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -91,6 +91,10 @@ func NewStreamer(cfg StreamConfig, client *http.Client, log *slog.Logger) (*Stre
 			return nil, fmt.Errorf("mastodon: stream URL %q is not an http(s) URL", cfg.StreamURL)
 		}
 		base = strings.TrimRight(u.String(), "/")
+		if cfg.Token != "" && !streamHostOf(u, p.base) {
+			return nil, fmt.Errorf("mastodon: stream URL %s is neither the token's instance %s nor a host under it: not sent: %w",
+				cfg.StreamURL, cfg.TokenInstance, ErrForeignToken)
+		}
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
@@ -122,6 +126,23 @@ func NewStreamer(cfg StreamConfig, client *http.Client, log *slog.Logger) (*Stre
 	}
 	s.log = log.With("source", s.name)
 	return s, nil
+}
+
+// streamHostOf reports whether the stream URL u may receive the token of
+// the instance at base: the same scheme and host (the token's instance,
+// which NewPoller checked), or a host under it ("streaming.m.example" for
+// "m.example"), as Go's HTTP client keeps the Authorization header on a
+// redirect to such a host.
+func streamHostOf(u *url.URL, base string) bool {
+	b, err := url.Parse(base)
+	if err != nil || u.Scheme != b.Scheme {
+		return false
+	}
+	if SameInstance(u.String(), base) {
+		return true
+	}
+	h, bh := strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), strings.TrimSuffix(strings.ToLower(b.Hostname()), ".")
+	return strings.HasSuffix(h, "."+bh) && u.Port() == b.Port()
 }
 
 // Name names the source: "mastodon:mastodon.social #aws stream".

@@ -228,6 +228,9 @@ func (sf *streamFake) failStream(kinds ...string) {
 func newTestStreamer(t *testing.T, sf *streamFake, cfg StreamConfig) *Streamer {
 	t.Helper()
 	cfg.Instance = sf.srv.URL
+	if cfg.Token != "" && cfg.TokenInstance == "" {
+		cfg.TokenInstance = sf.srv.URL
+	}
 	s, err := NewStreamer(cfg, sf.srv.Client(), quietLog())
 	if err != nil {
 		t.Fatal(err)
