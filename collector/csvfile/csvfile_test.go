@@ -3,7 +3,10 @@ package csvfile
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -388,5 +391,64 @@ func FuzzDecodeCSV(f *testing.F) {
 		decodeOpts(t, in, Options{Columns: m, DefaultSource: "twitter", TimeLayout: layout})
 		decodeOpts(t, in, Options{Columns: m, Source: "mastodon", TimeLayout: layout, Location: time.FixedZone("", -8*3600)})
 		decodeAll(t, in, m, "")
+		decodeOpts(t, in, Options{Columns: m, DefaultSource: "twitter", MaxRecordBytes: 8})
 	})
+}
+
+// bigCell yields head, then n bytes of 'a', then tail, holding none of it.
+type bigCell struct {
+	head, tail string
+	n          int64
+}
+
+func (g *bigCell) Read(p []byte) (int, error) {
+	switch {
+	case len(g.head) > 0:
+		k := copy(p, g.head)
+		g.head = g.head[k:]
+		return k, nil
+	case g.n > 0:
+		k := int(min(int64(len(p)), g.n))
+		for i := range k {
+			p[i] = 'a'
+		}
+		g.n -= int64(k)
+		return k, nil
+	case len(g.tail) > 0:
+		k := copy(p, g.tail)
+		g.tail = g.tail[k:]
+		return k, nil
+	}
+	return 0, io.EOF
+}
+
+// TestRowLimit: a quote left open on line 5 holds the rest of a 64 MiB file
+// (issue 16: 2.4 GB peak for 512 MiB). With a 64 KiB row limit, the rows
+// before it are posts, it is one error at line 5, and less than 2 MiB is
+// allocated in all.
+func TestRowLimit(t *testing.T) {
+	head := "id,text,created_at,source\n1,one,2024-01-01,twitter\n2,\"two\nlines\",2024-01-02,twitter\n3,\"open"
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var lines []int
+	var errs []string
+	for it := range Decode(&bigCell{head: head, n: 64 << 20, tail: "\n4,four,2024-01-04,twitter\n"}, Options{MaxRecordBytes: 64 << 10}) {
+		if err := it.Check(); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, it.Line)
+		if it.Err != nil {
+			errs = append(errs, it.Err.Error())
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if !slices.Equal(lines, []int{2, 3, 5}) || len(errs) != 1 || !strings.Contains(errs[0], "row longer than 65536 bytes") {
+		t.Errorf("items at lines %v, errors %q; want posts at 2 and 3, the error at 5", lines, errs)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 2<<20 {
+		t.Errorf("allocated %d bytes, want < 2 MiB", alloc)
+	} else {
+		t.Logf("a 64 MiB open quote with a 64 KiB row limit: %d bytes allocated", alloc)
+	}
 }

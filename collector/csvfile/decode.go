@@ -40,6 +40,11 @@ type Options struct {
 	// read as UTC; --tz names their zone". The importer prints these with
 	// its summary.
 	Note func(msg string)
+	// MaxRecordBytes bounds one row (a quoted cell may hold line breaks,
+	// and a quote left open holds the rest of the file); zero is
+	// collector.MaxRecordBytes. A longer row is an Err item and ends the
+	// input, since where it ends cannot be told.
+	MaxRecordBytes int
 }
 
 // Look-ahead limits: rows whose date reads two ways (3/4/2015) wait for a
@@ -59,16 +64,22 @@ type heldRow struct {
 
 // Decode reads the CSV file r: a header row, then one post per row, as the
 // package documentation describes. A row that cannot be read is an Err item
-// and the next row is read; only a header that cannot be used or a reader
-// that fails ends the input early.
+// and the next row is read; only a header that cannot be used, a row over
+// Options.MaxRecordBytes or a reader that fails ends the input early.
 func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 	return func(yield func(collector.Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
 		if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
 			_, _ = br.Discard(3)
 		}
-		cr := csv.NewReader(br)
-		cr.Comma = sniffDelimiter(br)
+		max := opts.MaxRecordBytes
+		if max <= 0 {
+			max = collector.MaxRecordBytes
+		}
+		comma := sniffDelimiter(br)
+		lim := &rowLimit{r: br, max: max}
+		cr := csv.NewReader(lim)
+		cr.Comma = comma
 		cr.LazyQuotes = false
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = true
@@ -81,6 +92,7 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 			yield(collector.Item{Line: errLine(err, 1), Err: fmt.Errorf("csv: header: %w", err)})
 			return
 		}
+		lim.start = cr.InputOffset()
 		header := append([]string(nil), rec...)
 		d, err := newRowDecoder(header, opts)
 		if err != nil {
@@ -124,6 +136,14 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 				break
 			}
 			var h heldRow
+			if errors.Is(err, errRowTooLong) {
+				d.times.gaveUp = true
+				if drain() {
+					yield(collector.Item{Line: lim.lineAt(lim.start) + 1, Err: fmt.Errorf("csv: row longer than %d bytes (a quote left open?); the rest of the file is not read", max)})
+				}
+				return
+			}
+			lim.start = cr.InputOffset()
 			if err != nil {
 				var pe *csv.ParseError
 				if !errors.As(err, &pe) {
@@ -169,6 +189,58 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 		d.times.gaveUp = true
 		drain()
 	}
+}
+
+// rowLimit fails a read that would take the row being read (from input
+// offset start on) past max bytes, so that a quote left open cannot make
+// the CSV reader hold the rest of the file. It remembers where the lines
+// break after start, to name the line of such a row.
+type rowLimit struct {
+	r     io.Reader
+	read  int64 // bytes handed to the CSV reader
+	start int64 // input offset where the current row starts
+	max   int
+	nl    []int64 // offsets of line breaks not yet counted
+	line  int     // lines counted
+}
+
+var errRowTooLong = errors.New("row too long")
+
+// rowSlack is what the CSV reader may read ahead of the row it parses (its
+// bufio.Reader's size).
+const rowSlack = 4096
+
+func (l *rowLimit) Read(p []byte) (int, error) {
+	allowed := l.start + int64(l.max) + rowSlack + 1 - l.read
+	if allowed <= 0 {
+		return 0, errRowTooLong
+	}
+	if int64(len(p)) > allowed {
+		p = p[:allowed]
+	}
+	n, err := l.r.Read(p)
+	for i := 0; ; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			break
+		}
+		l.nl = append(l.nl, l.read+int64(i+j))
+		i += j + 1
+	}
+	l.read += int64(n)
+	return n, err
+}
+
+// lineAt returns the number of line breaks before offset off, forgetting
+// those it counted.
+func (l *rowLimit) lineAt(off int64) int {
+	k := 0
+	for k < len(l.nl) && l.nl[k] < off {
+		k++
+	}
+	l.line += k
+	l.nl = l.nl[k:]
+	return l.line
 }
 
 // errLine returns the line a csv error names, or def.
