@@ -2,8 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/aftershock/aftershock/store"
 )
 
 // pageCache keeps recently built event pages (timeline, chart, top posts),
@@ -70,7 +75,31 @@ func newPageCache[V any](ttl time.Duration, max int) *pageCache[V] {
 // get returns the value for key, building it with build if it is not
 // cached (or is older than the TTL), or the page's last version while
 // another request builds it (see pageCache).
+//
+// A request waiting for another's build waits at most until its own ctx
+// ends. A build that panics fails with an error, for its own request and
+// for those waiting (the next request builds again). A build that failed
+// because its own request's context ended (the client left, its deadline
+// passed) is not the waiters' failure: a waiter whose ctx is still live
+// builds the page itself.
 func (c *pageCache[V]) get(ctx context.Context, key pageKey, now time.Time, build func() (V, error)) (V, error) {
+	for {
+		v, err, mine := c.try(ctx, key, now, build)
+		if mine || err == nil || !isContextErr(err) || ctx.Err() != nil {
+			return v, err
+		}
+		// Another request's build ended with its context: build it here.
+	}
+}
+
+// isContextErr reports whether err is a context's end.
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// try is one attempt of get; mine reports whether the result is this
+// call's own build.
+func (c *pageCache[V]) try(ctx context.Context, key pageKey, now time.Time, build func() (V, error)) (v V, err error, mine bool) {
 	c.mu.Lock()
 	e := c.entries[key]
 	if e != nil {
@@ -94,21 +123,20 @@ func (c *pageCache[V]) get(ctx context.Context, key pageKey, now time.Time, buil
 		select {
 		case <-e.done:
 			c.mu.Unlock()
-			return e.v, e.err
+			return e.v, e.err, false
 		default:
 		}
 		if p.latest != nil && now.Sub(p.latest.built) <= staleFor {
 			v := p.latest.v
 			c.mu.Unlock()
-			return v, nil
+			return v, nil, false
 		}
 		c.mu.Unlock()
 		select {
 		case <-e.done:
-			return e.v, e.err
+			return e.v, e.err, false
 		case <-ctx.Done():
-			var zero V
-			return zero, ctx.Err()
+			return v, ctx.Err(), false
 		}
 	}
 	if len(c.entries) >= c.max {
@@ -119,7 +147,7 @@ func (c *pageCache[V]) get(ctx context.Context, key pageKey, now time.Time, buil
 	p.building = e
 	c.mu.Unlock()
 
-	e.v, e.err = build()
+	e.v, e.err = safeBuild(build)
 	e.built = now
 
 	c.mu.Lock()
@@ -129,7 +157,42 @@ func (c *pageCache[V]) get(ctx context.Context, key pageKey, now time.Time, buil
 	}
 	close(e.done)
 	c.mu.Unlock()
-	return e.v, e.err
+	return e.v, e.err, true
+}
+
+// safeBuild runs build, turning a panic into an error that carries the
+// panic's value and stack (for the log: the page says only that something
+// went wrong).
+func safeBuild[V any](build func() (V, error)) (v V, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var zero V
+			v, err = zero, fmt.Errorf("web: building the page panicked: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return build()
+}
+
+// statsCache holds the store's archive-wide statistics (counts by source
+// and language, deleted posts), which / and /status show: counting them
+// takes most of a second at 145k posts, and 50 clients reloading the home
+// page each made the count.
+type statsCache = pageCache[store.Stats]
+
+func newStatsCache() *statsCache { return newPageCache[store.Stats](time.Hour, 4) }
+
+// storeStats returns the store's statistics, counted once per store
+// sequence number (every change of a post moves it): while posts arrive,
+// requests share one count at a time and get the last one (at most
+// staleFor old) while the next is counted.
+func (s *Server) storeStats(ctx context.Context) (store.Stats, error) {
+	seq, err := s.a.Store.MaxSeq(ctx)
+	if err != nil {
+		return store.Stats{}, err
+	}
+	return s.stats.get(ctx, pageKey{slug: "stats", seq: seq}, s.cfg.Now(), func() (store.Stats, error) {
+		return s.a.Store.Stats(ctx)
+	})
 }
 
 // evict drops the finished entries, and the pages with nothing left.

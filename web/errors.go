@@ -26,6 +26,8 @@ var (
 	errForbidden    = errors.New("the form has expired or did not come from this site: reload the page and try again")
 	errUnauthorized = errors.New("log in first")
 	errTooMany      = errors.New("too many attempts: wait a minute")
+	errMisdirected  = errors.New("this server does not answer to that host name: open it as localhost or 127.0.0.1, or configure the name it is reached by")
+	errCrossOrigin  = errors.New("the request came from a page of another site: open this server's own page and try again")
 )
 
 // badRequest wraps a message as a 400.
@@ -37,12 +39,17 @@ func badRequest(format string, args ...any) error {
 // error's own text for the errors a user can fix, a generic one otherwise.
 func statusOf(err error) (int, string) {
 	var se *index.SyntaxError
+	var tooBig *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is over the limit of %d bytes", tooBig.Limit)
+	case errors.Is(err, errMisdirected):
+		return http.StatusMisdirectedRequest, err.Error()
 	case errors.As(err, &se):
 		return http.StatusBadRequest, se.Error()
 	case errors.Is(err, errBadRequest), errors.Is(err, event.ErrInvalid), errors.Is(err, index.ErrBadCursor),
 		errors.Is(err, index.ErrTooManyBuckets), errors.Is(err, store.ErrBadSlug), errors.Is(err, export.ErrUnknownFormat),
-		errors.Is(err, export.ErrUnknownZone), errors.Is(err, store.ErrBadTokenName):
+		errors.Is(err, export.ErrUnknownZone), errors.Is(err, store.ErrBadTokenName), errors.Is(err, index.ErrTooCostly):
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, errNotFound), errors.Is(err, event.ErrNotFound), errors.Is(err, store.ErrNoCollection),
 		errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNotInCollection), errors.Is(err, store.ErrNoToken):
@@ -51,7 +58,7 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, err.Error()
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed, err.Error()
-	case errors.Is(err, errForbidden), errors.Is(err, errTokensInBrowser):
+	case errors.Is(err, errForbidden), errors.Is(err, errTokensInBrowser), errors.Is(err, errCrossOrigin):
 		return http.StatusForbidden, err.Error()
 	case errors.Is(err, errUnauthorized):
 		return http.StatusUnauthorized, err.Error()
@@ -99,6 +106,9 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler { //nolint:errorlint // net/http's own sentinel, panicked as is
+					panic(v) // a response cut short on purpose (exportCollection): net/http drops the connection
+				}
 				s.log.Error("panic", slog.String("path", c.Request.URL.Path), slog.Any("value", v), slog.String("stack", string(debug.Stack())))
 				s.fail(c, fmt.Errorf("panic: %v", v))
 			}

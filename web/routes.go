@@ -36,6 +36,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/collections/:slug/share", s.collectionShare)
 	r.GET("/status", s.statusPage)
 	r.GET("/healthz", s.healthz)
+	r.HEAD("/healthz", s.healthz)
 	r.GET("/login", s.loginPage)
 	r.POST("/login", s.loginPost)
 	r.POST("/logout", s.logout)
@@ -115,7 +116,7 @@ type statusView struct {
 func (*statusView) PageTitle() string { return "Status" }
 
 func (s *Server) status(c *gin.Context) (*statusView, error) {
-	st, err := s.a.Store.Stats(c)
+	st, err := s.storeStats(c.Request.Context()) // cached per store sequence: cache.go
 	if err != nil {
 		return nil, err
 	}

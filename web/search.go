@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -98,21 +99,24 @@ func (s *Server) search(c *gin.Context) (*searchView, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The request's context, not c: its deadline and the client's leaving
+	// end the search.
+	ctx := c.Request.Context()
 	key := pageKey{slug: "search", seq: seq, query: c.Request.URL.RawQuery}
-	v, err := s.searches.get(c, key, s.cfg.Now(), func() (*searchView, error) { return s.runSearch(c) })
+	v, err := s.searches.get(ctx, key, s.cfg.Now(), func() (*searchView, error) { return s.runSearch(ctx, c) })
 	if err != nil {
 		return nil, err
 	}
 	cp := *v
 	// The collections offered in the "add to" forms are read fresh.
-	if cp.Collections, err = s.a.Store.Collections(c); err != nil {
+	if cp.Collections, err = s.a.Store.Collections(ctx); err != nil {
 		return nil, err
 	}
 	return &cp, nil
 }
 
-// runSearch runs the search page's query.
-func (s *Server) runSearch(c *gin.Context) (*searchView, error) {
+// runSearch runs the search page's query (the parameters of c) with ctx.
+func (s *Server) runSearch(ctx context.Context, c *gin.Context) (*searchView, error) {
 	p := readSearchParams(c)
 	loc, err := zoneOf(p.TZ)
 	if err != nil {
@@ -139,7 +143,7 @@ func (s *Server) runSearch(c *gin.Context) (*searchView, error) {
 		return nil, badRequest("%v", err)
 	}
 	if p.Event != "" {
-		ev, err := s.a.Store.Event(c, p.Event)
+		ev, err := s.a.Store.Event(ctx, p.Event)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +155,7 @@ func (s *Server) runSearch(c *gin.Context) (*searchView, error) {
 	if !q.From.IsZero() && !q.To.IsZero() {
 		q.Histogram = autoBucket(q.To.Sub(q.From))
 	}
-	res, err := s.a.Search(c, q)
+	res, err := s.a.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +165,7 @@ func (s *Server) runSearch(c *gin.Context) (*searchView, error) {
 		span := res.Histogram[len(res.Histogram)-1].Start.Sub(res.Histogram[0].Start)
 		if w := autoBucket(span); w != q.Histogram {
 			q.Histogram = w
-			if res, err = s.a.Search(c, q); err != nil {
+			if res, err = s.a.Search(ctx, q); err != nil {
 				return nil, err
 			}
 		}
