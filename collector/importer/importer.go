@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aftershock/aftershock/collector"
+	"github.com/aftershock/aftershock/collector/bluesky"
 	"github.com/aftershock/aftershock/collector/csvfile"
 	"github.com/aftershock/aftershock/collector/twitter"
 	"github.com/aftershock/aftershock/post"
@@ -44,6 +46,13 @@ type Options struct {
 	Enrich        Enricher // nil: posts are stored as decoded
 	// Progress, if set, is called after every batch and at the end of each input.
 	Progress func(Summary)
+	// Limits bound what one post may carry (zero: post's defaults); a post
+	// over them is cut, or skipped when its raw payload is, and the file's
+	// summary says so.
+	Limits post.Limits
+	// MaxRecordBytes bounds one record of any layout: a JSON line, value or
+	// array element, a CSV row; zero is collector.MaxRecordBytes.
+	MaxRecordBytes int
 	// csvNote is told what the CSV decoder assumed about the input being
 	// read (the zone of naive times, the order of day and month).
 	csvNote func(string)
@@ -80,6 +89,7 @@ type FileSummary struct {
 	Expected     int64
 	ExpectedFrom []string
 	Notes        []string // what was assumed or taken from elsewhere
+	Cut          int64    // posts cut to the per-post limits (post.Limits); the first is described in Notes
 	Skipped      string   // why the input was not read; empty when it was
 }
 
@@ -241,6 +251,17 @@ func importOne(ctx context.Context, w Writer, src source, opts Options, sum *Sum
 				sum.failFile(fs, where, err)
 				return nil
 			}
+			cut, err := p.Limit(opts.Limits)
+			if err != nil {
+				sum.failFile(fs, where, err)
+				return nil
+			}
+			if cut != nil {
+				if fs.Cut == 0 {
+					fs.Notes = append(fs.Notes, fmt.Sprintf("%s: post %s over the per-post limits: %s (later posts cut are only counted)", where, p.ID, strings.Join(cut, ", ")))
+				}
+				fs.Cut++
+			}
 			if opts.Enrich != nil {
 				opts.Enrich.Enrich(p)
 			}
@@ -262,6 +283,9 @@ func importOne(ctx context.Context, w Writer, src source, opts Options, sum *Sum
 		} else {
 			return good, err
 		}
+	}
+	if fs.Cut > 1 {
+		fs.Notes = append(fs.Notes, fmt.Sprintf("%d posts cut to the per-post limits", fs.Cut))
 	}
 	err = flush()
 	fs.Counts = store.Counts{New: sum.Counts.New - before.New, Updated: sum.Counts.Updated - before.Updated,
@@ -306,6 +330,8 @@ func decode(r io.Reader, opts Options, sc sidecars) (items iter.Seq[collector.It
 		format = layout
 	}
 	switch format {
+	case BlueskyRepo:
+		return bluesky.DecodeRepo(br), BlueskyRepo, closeAll, nil, nil
 	case CSV:
 		return decodeCSV(br, opts), CSV, closeAll, nil, nil
 	case XArchive:
@@ -317,7 +343,7 @@ func decode(r io.Reader, opts Options, sc sidecars) (items iter.Seq[collector.It
 		format, _ = classify(firstObjectKeys(bytes.TrimLeft(head, " \t\r\n")))
 	}
 	st = &jsonStats{}
-	return decodeJSON(br, opts.Format, sc, st), format, closeAll, st, nil
+	return decodeJSON(br, opts.Format, opts.MaxRecordBytes, sc, st), format, closeAll, st, nil
 }
 
 type decoderPanic struct{ v any }
@@ -351,5 +377,5 @@ func safeRange(items iter.Seq[collector.Item], fn func(collector.Item) error) (e
 // decodeCSV reads a CSV input.
 func decodeCSV(r io.Reader, opts Options) iter.Seq[collector.Item] {
 	return csvfile.Decode(r, csvfile.Options{Columns: opts.CSVColumns, Source: opts.CSVSource, DefaultSource: "csv",
-		TimeLayout: opts.CSVTimeLayout, Location: opts.CSVLocation, Note: opts.csvNote})
+		TimeLayout: opts.CSVTimeLayout, Location: opts.CSVLocation, Note: opts.csvNote, MaxRecordBytes: opts.MaxRecordBytes})
 }

@@ -12,6 +12,12 @@ import (
 	"golang.org/x/text/transform"
 )
 
+// maxZstdWindow is the largest zstd window (and decoder memory) accepted:
+// 128 MiB, what `zstd --long` uses; the window is allocated as the frame
+// header says, so a 75 KB file may otherwise ask for 1 GiB. A larger
+// window is an error on the first read.
+const maxZstdWindow = 128 << 20
+
 // decompress returns r with gzip and zstd compression undone (several layers
 // too, as in .json.gz inside nothing else) and UTF-16 turned into UTF-8, and a
 // closer for what it opened. A UTF-8 byte-order mark is dropped.
@@ -35,7 +41,8 @@ func decompress(r io.Reader) (*bufio.Reader, func(), error) {
 			closers = append(closers, func() { zr.Close() })
 			br = bufio.NewReaderSize(zr, 1<<20)
 		case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-			zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<30))
+			zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxZstdWindow),
+				zstd.WithDecoderMaxMemory(maxZstdWindow), zstd.WithDecoderLowmem(true))
 			if err != nil {
 				closeAll()
 				return nil, nil, fmt.Errorf("zstd: %w", err)

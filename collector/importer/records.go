@@ -91,12 +91,12 @@ func (st *jsonStats) sorted() []Format {
 // amount of other data. A record of no known shape is taken as the format of
 // the record before it (a run of records), and reported only when there is
 // none. With forced set, every record is read as that format.
-func decodeJSON(r io.Reader, forced Format, sc sidecars, st *jsonStats) iter.Seq[collector.Item] {
+func decodeJSON(r io.Reader, forced Format, maxRecord int, sc sidecars, st *jsonStats) iter.Seq[collector.Item] {
 	return func(yield func(collector.Item) bool) {
 		decoders := map[Format]collector.RecordFunc{}
 		last := forced
 		st.formats = map[Format]int{}
-		for rec := range collector.JSONValues(r) {
+		for rec := range collector.JSONValuesLimit(r, maxRecord) {
 			st.records++
 			if rec.Err != nil {
 				prefix := "json"
