@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/index"
 	"github.com/aftershock/aftershock/store"
 )
 
@@ -58,17 +60,19 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w: restore takes one FILE", errUsage)
 	}
 	// Nothing may have the archive open: a running server would go on
-	// writing to the file being replaced.
-	if _, err := os.Stat(filepath.Join(e.dataDir, serverFile)); err == nil {
-		return fmt.Errorf("restore: 'aftershock serve' runs on %s: stop it first", e.dataDir)
+	// writing to the file being replaced. The index lock says whether a
+	// process does; it is held from here until the new archive is in place.
+	lock, err := lockIdle(e)
+	if err != nil {
+		return err
 	}
-	if a, err := archive.Open(ctx, e.dataDir, e.log); err == nil {
-		busy := errors.Is(a.IndexErr, archive.ErrIndexBusy)
-		a.Close()
-		if busy {
-			return fmt.Errorf("restore: another aftershock process holds %s: stop it first", e.dataDir)
+	unlock := func() {
+		if lock != nil {
+			lock.Close()
+			lock = nil
 		}
 	}
+	defer unlock()
 	// Check the backup on a copy beside the archive (same filesystem, so the
 	// rename into place is atomic).
 	if err := os.MkdirAll(e.dataDir, 0o755); err != nil {
@@ -111,6 +115,7 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 	if err := os.Rename(tmp, archivePath(e)); err != nil {
 		return err
 	}
+	unlock()
 	a, err := archive.Open(ctx, e.dataDir, e.log)
 	if err != nil {
 		return err
@@ -122,6 +127,42 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "restored %s posts from %s; index rebuilt (%s documents)\n", thousands(stats.Posts), pos[0], thousands(n))
 	return nil
+}
+
+// lockIdle makes sure no process uses the data directory, by taking the
+// index lock, which every aftershock process that writes (serve, import,
+// collect) holds while it runs and which the kernel releases when it dies,
+// even by SIGKILL. It returns the open index, which holds the lock until
+// closed (nil when the index is missing or damaged: restore rebuilds it).
+// serve.json only says where a server listens: one killed leaves it
+// behind, so with the lock free it is stale, and it is removed with a note
+// (restore refused for ever because of it).
+func lockIdle(e *env) (*index.Index, error) {
+	info := filepath.Join(e.dataDir, serverFile)
+	var srv serverInfo
+	b, infoErr := os.ReadFile(info)
+	if infoErr == nil {
+		json.Unmarshal(b, &srv)
+	}
+	ix, err := index.Open(filepath.Join(e.dataDir, archive.IndexDir))
+	switch {
+	case errors.Is(err, index.ErrLocked) && infoErr == nil:
+		return nil, fmt.Errorf("restore: 'aftershock serve' (pid %d, on %s) holds %s: stop it first", srv.PID, srv.Addr, e.dataDir)
+	case errors.Is(err, index.ErrLocked):
+		return nil, fmt.Errorf("restore: another aftershock process holds %s: stop it first", e.dataDir)
+	case err != nil:
+		ix = nil // missing or damaged: nothing to hold, and restore rebuilds it
+	}
+	if infoErr == nil {
+		if err := os.Remove(info); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if ix != nil {
+				ix.Close()
+			}
+			return nil, fmt.Errorf("restore: removing the stale %s: %w", info, err)
+		}
+		fmt.Fprintf(e.stderr, "removed a stale serve.json: the server it names (pid %d, on %s) no longer holds %s\n", srv.PID, srv.Addr, e.dataDir)
+	}
+	return ix, nil
 }
 
 func copyFile(from, to string) error {

@@ -2,11 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/index"
 )
 
 // TestBackupRestore: a backup taken of an archive, restored into another
@@ -143,5 +148,91 @@ func TestDamagedArchive(t *testing.T) {
 	os.WriteFile(db, []byte("this is not an archive"), 0o644)
 	if code, _, errOut := cli(t, "", "--data", data, "stats"); code == 0 || !strings.Contains(errOut, "not a readable SQLite database") && !strings.Contains(errOut, "damaged") {
 		t.Errorf("stats on a text file: %d %s", code, errOut)
+	}
+}
+
+// TestRestoreAfterKilledServe: a server killed with SIGKILL leaves
+// serve.json behind, and restore (even --force) refused for ever because
+// of it (issue 16, item 11). Restore now asks the index lock, which the
+// kernel releases when the process dies: a stale serve.json is removed with
+// a note, a held lock still refuses.
+func TestRestoreAfterKilledServe(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	file := filepath.Join(t.TempDir(), "backup.db")
+	must := func(args ...string) (string, string) {
+		t.Helper()
+		code, out, errOut := cli(t, "", append([]string{"--data", data}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errOut)
+		}
+		return out, errOut
+	}
+	must("event", "create", "e1", "--from", "2025-01-01")
+	must("backup", file)
+
+	// What a killed server leaves: its serve.json, naming a process that
+	// is gone (a child that has exited and been reaped).
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := json.Marshal(map[string]any{"addr": "127.0.0.1:39999", "pid": dead.Process.Pid, "started": "2026-01-01T00:00:00Z"})
+	stale := filepath.Join(data, "serve.json")
+	if err := os.WriteFile(stale, info, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut := must("restore", file, "--force")
+	if !strings.Contains(out, "restored 0 posts") || !strings.Contains(errOut, "stale serve.json") {
+		t.Errorf("restore after a killed server:\n%s\n%s", out, errOut)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale serve.json is still there: %v", err)
+	}
+
+	// A process that holds the index (as a running server does) still
+	// stops it, with or without serve.json.
+	ix, err := index.Open(filepath.Join(data, archive.IndexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, withInfo := range []bool{false, true} {
+		if withInfo {
+			info, _ := json.Marshal(map[string]any{"addr": "127.0.0.1:39999", "pid": os.Getpid()})
+			os.WriteFile(stale, info, 0o644)
+		}
+		code, _, errOut := cli(t, "", "--data", data, "restore", file, "--force")
+		if code != 1 || !strings.Contains(errOut, "stop it first") {
+			t.Errorf("restore beside a process holding the index (serve.json %v): %d %s", withInfo, code, errOut)
+		}
+		if withInfo && !strings.Contains(errOut, fmt.Sprintf("pid %d", os.Getpid())) {
+			t.Errorf("the refusal does not name the server's process: %s", errOut)
+		}
+	}
+	ix.Close()
+	if _, err := os.Stat(stale); err != nil {
+		t.Errorf("serve.json of a live server was removed: %v", err)
+	}
+	os.Remove(stale)
+
+	// The real thing: serve killed with SIGKILL, then restore.
+	if testing.Short() {
+		return
+	}
+	bin := buildBinary(t)
+	serve := exec.Command(bin, "--data", data, "serve", "--addr", "127.0.0.1:0")
+	startServerCmd(t, serve)
+	if code, _, errOut := cli(t, "", "--data", data, "restore", file, "--force"); code != 1 || !strings.Contains(errOut, "stop it first") {
+		t.Errorf("restore beside a running server: %d %s", code, errOut)
+	}
+	if err := serve.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	serve.Wait()
+	if _, err := os.Stat(stale); err != nil {
+		t.Fatalf("the killed server left no serve.json (%v): the test proves nothing", err)
+	}
+	out, errOut = must("restore", file, "--force")
+	if !strings.Contains(out, "restored 0 posts") || !strings.Contains(errOut, "stale serve.json") {
+		t.Errorf("restore after SIGKILL:\n%s\n%s", out, errOut)
 	}
 }
