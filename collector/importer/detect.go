@@ -15,22 +15,23 @@ type Format string
 
 // The formats, as named on the command line (--format).
 const (
-	TwitterV1      Format = "twitter-v1" // X/Twitter API v1.1 tweets: JSON lines, an array, a search response, premium search results
-	Twarc2         Format = "twarc2"     // twarc2 output: X API v2 pages or flattened tweets
-	XArchive       Format = "x-archive"  // X "Download your archive" data/*.js, legacy Grailbird data/js/tweets/*.js
-	Mastodon       Format = "mastodon"   // Mastodon API statuses: one, an array, a page, a context, a search
-	Outbox         Format = "outbox"     // ActivityPub outbox.json (a Mastodon account export)
-	Jetstream      Format = "jetstream"  // Bluesky Jetstream JSON lines
-	BlueskyAppView Format = "bluesky"    // Bluesky AppView responses: getPostThread, searchPosts, getPosts, getAuthorFeed, …
-	HackerNews     Format = "hn"         // Hacker News Algolia search or items responses, Firebase items
-	RedditJSON     Format = "reddit"     // Reddit listing JSON
-	CSV            Format = "csv"        // CSV with a header row
+	TwitterV1      Format = "twitter-v1"   // X/Twitter API v1.1 tweets: JSON lines, an array, a search response, premium search results
+	Twarc2         Format = "twarc2"       // twarc2 output: X API v2 pages or flattened tweets
+	XArchive       Format = "x-archive"    // X "Download your archive" data/*.js, legacy Grailbird data/js/tweets/*.js
+	Mastodon       Format = "mastodon"     // Mastodon API statuses: one, an array, a page, a context, a search
+	Outbox         Format = "outbox"       // ActivityPub outbox.json (a Mastodon account export)
+	Jetstream      Format = "jetstream"    // Bluesky Jetstream JSON lines
+	BlueskyAppView Format = "bluesky"      // Bluesky AppView responses: getPostThread, searchPosts, getPosts, getAuthorFeed, …
+	BlueskyRepo    Format = "bluesky-repo" // a Bluesky repository export (repo.car, com.atproto.sync.getRepo)
+	HackerNews     Format = "hn"           // Hacker News Algolia search or items responses, Firebase items
+	RedditJSON     Format = "reddit"       // Reddit listing JSON
+	CSV            Format = "csv"          // CSV with a header row
 	formatUnset    Format = ""
 )
 
 // Formats lists every format, for help texts.
 func Formats() []Format {
-	return []Format{TwitterV1, Twarc2, XArchive, Mastodon, Outbox, Jetstream, BlueskyAppView, HackerNews, RedditJSON, CSV}
+	return []Format{TwitterV1, Twarc2, XArchive, Mastodon, Outbox, Jetstream, BlueskyAppView, BlueskyRepo, HackerNews, RedditJSON, CSV}
 }
 
 // ParseFormat checks a format name given by a user.
@@ -76,6 +77,9 @@ func sniff(head []byte) (Format, error) {
 	if bytes.HasPrefix(trimmed, []byte("window.YTD.")) || bytes.HasPrefix(trimmed, []byte("Grailbird.data.")) {
 		return XArchive, nil
 	}
+	if isCAR(head) {
+		return BlueskyRepo, nil
+	}
 	if trimmed[0] != '{' && trimmed[0] != '[' {
 		line, _, _ := bytes.Cut(trimmed, []byte("\n"))
 		if bytes.ContainsAny(line, ",;\t") {
@@ -84,6 +88,22 @@ func sniff(head []byte) (Format, error) {
 		return formatUnset, fmt.Errorf("%w: the input is neither JSON nor CSV (starts with %q); use --format", ErrUnknownFormat, clip(line, 40))
 	}
 	return formatUnset, nil
+}
+
+// isCAR reports whether head starts as a CAR v1 file does: the length of its
+// header as a varint, then the header, a DAG-CBOR map of two entries whose
+// keys are "roots" and "version".
+func isCAR(head []byte) bool {
+	n := 0
+	for n < len(head) && n < 4 && head[n]&0x80 != 0 {
+		n++
+	}
+	n++ // the varint's last byte
+	if n+8 > len(head) || head[n] != 0xa2 {
+		return false
+	}
+	h := head[n:min(len(head), n+96)]
+	return bytes.Contains(h, []byte("\x65roots")) && bytes.Contains(h, []byte("\x67version"))
 }
 
 // classify tells the format of one JSON record from its top-level keys (and

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aftershock/aftershock/collector"
+	"github.com/aftershock/aftershock/collector/bluesky"
 	"github.com/aftershock/aftershock/collector/csvfile"
 	"github.com/aftershock/aftershock/collector/twitter"
 	"github.com/aftershock/aftershock/post"
@@ -329,6 +330,8 @@ func decode(r io.Reader, opts Options, sc sidecars) (items iter.Seq[collector.It
 		format = layout
 	}
 	switch format {
+	case BlueskyRepo:
+		return bluesky.DecodeRepo(br), BlueskyRepo, closeAll, nil, nil
 	case CSV:
 		return decodeCSV(br, opts), CSV, closeAll, nil, nil
 	case XArchive:

@@ -172,3 +172,34 @@ func FuzzRecordKeys(f *testing.F) {
 }
 
 func compactJSON(w *bytes.Buffer, b []byte) error { return json.Compact(w, b) }
+
+// A Bluesky repository export (CAR v1) is told from its header and handed to
+// the repository decoder, which reports a file cut short after it.
+func TestDetectCAR(t *testing.T) {
+	header := append([]byte("\xa2\x65roots\x81\xd8\x2a\x58\x25\x00\x01\x71\x12\x20"), bytes.Repeat([]byte{7}, 32)...)
+	header = append(header, "\x67version\x01"...)
+	car := append([]byte{byte(len(header))}, header...)
+	if f, err := Detect(car); f != BlueskyRepo || err != nil {
+		t.Fatalf("Detect = %q, %v", f, err)
+	}
+	items, f, closeAll, err := Decode(bytes.NewReader(car), Options{})
+	if err != nil || f != BlueskyRepo {
+		t.Fatalf("Decode: %q, %v", f, err)
+	}
+	defer closeAll()
+	n := 0
+	for it := range items {
+		if it.Err == nil {
+			t.Errorf("item %+v, want only an error", it)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Error("a repository without its blocks gave no error")
+	}
+	for _, notCAR := range []string{"{}", "\x3a\xa2\x65other\x01", "id,text\n"} {
+		if isCAR([]byte(notCAR)) {
+			t.Errorf("isCAR(%q)", notCAR)
+		}
+	}
+}
