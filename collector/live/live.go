@@ -86,5 +86,8 @@ func (e *HTTPError) Error() string {
 // UserAgent names Aftershock in every request.
 const UserAgent = "Aftershock/0.1 (+https://github.com/aftershock/aftershock)"
 
-// MaxBody is the largest response body a source reads.
-const MaxBody = 32 << 20
+// MaxBody is the largest response body a source reads: 16 MiB, several
+// times the largest page a source sends (1,000 Hacker News hits, 100 X
+// posts with their expansions). Each post in it is then held to
+// post.Limits before it is stored.
+const MaxBody = 16 << 20

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aftershock/aftershock/post"
@@ -31,6 +32,10 @@ type Options struct {
 	MaxBackoff time.Duration // the cap of the exponential backoff; default 10 min
 	Enrich     Enricher      // nil: posts are stored as the source gave them
 	Log        *slog.Logger
+	// Limits bound what one post may carry (zero: post's defaults): a post
+	// over them is stored cut, or skipped when its raw payload or id is,
+	// and logged either way.
+	Limits post.Limits
 	// OnBatch, if set, is called after each stored batch (a status line).
 	OnBatch func(source string, posts int)
 	// sleep waits d or until ctx ends (tests replace it).
@@ -107,8 +112,30 @@ func (r *runner) setState(ctx context.Context, state, detail string) {
 	r.state = state
 }
 
+// limit holds every post of b to the per-post limits: a post over them is
+// cut, or dropped and counted in Skipped; each is logged.
+func (r *runner) limit(b *Batch) {
+	kept := b.Posts[:0]
+	for i := range b.Posts {
+		p := &b.Posts[i]
+		cut, err := p.Limit(r.opt.Limits)
+		if err != nil {
+			r.opt.Log.Warn("post skipped", "source", r.name, "post", excerpt([]byte(p.ID)), "err", err)
+			b.Skipped++
+			continue
+		}
+		if cut != nil {
+			r.opt.Log.Warn("post cut to the per-post limits", "source", r.name, "post", p.ID, "cut", strings.Join(cut, ", "))
+		}
+		kept = append(kept, *p)
+	}
+	clear(b.Posts[len(kept):])
+	b.Posts = kept
+}
+
 // store writes a batch with its cursor in one transaction.
 func (r *runner) store(ctx context.Context, b Batch) error {
+	r.limit(&b)
 	if r.opt.Enrich != nil {
 		for i := range b.Posts {
 			r.opt.Enrich.Enrich(&b.Posts[i])
