@@ -160,6 +160,10 @@ func Build(ctx context.Context, e Event, c Counter, inc Incidents, opt Options) 
 	if err != nil {
 		return nil, err
 	}
+	// An event stored before Validate bounded its window.
+	if err := e.CheckWindow(); err != nil {
+		return nil, fmt.Errorf("%w: event %s: %w: edit its window", ErrInvalid, e.Slug, err)
+	}
 	from, to := e.Window(now)
 	width := opt.Width
 	if width <= 0 {

@@ -238,7 +238,10 @@ func eventShow(ctx context.Context, e *env, args []string) error {
 	row("collects", strings.Join(ev.Collect, ", "))
 	row("created", ev.Created.Format(time.RFC3339))
 	row("edited", ev.Updated.Format(time.RFC3339))
-	if a.Index != nil {
+	if err := ev.CheckWindow(); err != nil {
+		// Stored before Validate bounded windows: say so, count nothing.
+		row("posts", fmt.Sprintf("not counted: %v (aftershock event edit %s --from … --to …)", err, ev.Slug))
+	} else if a.Index != nil {
 		if err := catchUp(ctx, e, a); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -10,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aftershock/aftershock/archive"
+	"github.com/aftershock/aftershock/event"
 	"github.com/aftershock/aftershock/internal/testdata"
+	"github.com/aftershock/aftershock/store"
 )
 
 // outageFiles writes a CSV of posts — a quiet trickle about S3 all day and a
@@ -209,5 +213,40 @@ func TestStatusImport(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "junk.txt") || !strings.Contains(errOut, "not a status feed") ||
 		!strings.Contains(errOut, `entry 2 "Resolved: something without a date"`) || !strings.Contains(out, "feed.atom: 1 incidents (1 new)") {
 		t.Errorf("bad feeds: %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestEventStoredOutOfRange: an event stored with a window outside the
+// years the index holds (accepted before issue 16, item 4) is shown with
+// what is wrong and how to fix it; its timeline says so instead of an
+// index error; editing its window repairs it.
+func TestEventStoredOutOfRange(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errOut := cli(t, "", "--data", data, "event", "create", "ok", "--from", "2017-02-28"); code != 0 {
+		t.Fatal(errOut)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(data, archive.StoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.CreateEvent(ctx, event.Event{Slug: "old", Name: "Old", From: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, "", "--data", data, "event", "show", "old")
+	if code != 0 || !strings.Contains(out, "not counted: start 1600-01-01T00:00:00Z is outside the years the archive can search") {
+		t.Errorf("event show: %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = cli(t, "", "--data", data, "timeline", "old")
+	if code == 0 || !strings.Contains(errOut, "event old: start 1600-01-01T00:00:00Z is outside the years") || strings.Contains(errOut, "date range") {
+		t.Errorf("timeline: %d %s", code, errOut)
+	}
+	if code, _, errOut := cli(t, "", "--data", data, "event", "edit", "old", "--from", "2017-02-28"); code != 0 {
+		t.Errorf("edit: %s", errOut)
+	}
+	if code, _, errOut := cli(t, "", "--data", data, "timeline", "old"); code != 0 {
+		t.Errorf("timeline after the edit: %d %s", code, errOut)
 	}
 }
