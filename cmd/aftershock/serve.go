@@ -18,6 +18,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", "[--addr HOST:PORT] [--demo]\n\nCredentials (needed to listen on anything but loopback) come from the environment:\n  AFTERSHOCK_PASSWORD or AFTERSHOCK_PASSWORD_FILE   the password for the login page\n  AFTERSHOCK_API_TOKENS or AFTERSHOCK_API_TOKENS_FILE  tokens for scripts (comma- or line-separated)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	withDemo := fs.Bool("demo", false, "on an empty archive, first load the built-in demonstration incident (generated data, labelled as such)")
+	publicURL := fs.String("public-url", "", "where people reach the server, as behind a reverse proxy (https://archive.example.org): its name is accepted, and https makes the login cookie Secure")
+	hosts := fs.String("host", "", "more host names the server answers to, comma-separated (on loopback it answers only to localhost and loopback addresses: DNS rebinding)")
+	proxies := fs.String("trusted-proxy", "", "addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client for the login limit, comma-separated")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,7 +68,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv, err := web.New(web.Config{Archive: a, Log: e.log, Addr: *addr, Password: password,
-		APITokens: splitSecrets(tokens), Demo: isDemo})
+		APITokens: splitSecrets(tokens), Demo: isDemo, PublicURL: *publicURL, Hosts: splitSecrets(*hosts), TrustedProxies: splitSecrets(*proxies)})
 	if err != nil {
 		return err
 	}
