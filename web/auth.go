@@ -328,6 +328,8 @@ func (s *Server) limits() gin.HandlerFunc {
 func (s *Server) guardHost() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.URL.Path != "/healthz" && !s.allowedHost(c.Request.Host) {
+			s.log.Warn("refused a request for another host name (to answer to it, name it with --host or --public-url)",
+				slog.String("host", c.Request.Host), slog.String("path", c.Request.URL.Path))
 			s.fail(c, errMisdirected)
 			return
 		}
@@ -335,6 +337,8 @@ func (s *Server) guardHost() gin.HandlerFunc {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
 			if o, ok := c.Request.Header["Origin"]; ok && !s.sameOrigin(strings.Join(o, ","), c.Request.Host) {
+				s.log.Warn("refused a request from a page of another origin (behind a proxy that changes Host, set --public-url)",
+					slog.String("origin", strings.Join(o, ",")), slog.String("host", c.Request.Host), slog.String("path", c.Request.URL.Path))
 				s.fail(c, errCrossOrigin)
 				return
 			}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -234,7 +236,9 @@ func TestHostsConfigured(t *testing.T) {
 	if got := get(public, "archive.example.org"); got != http.StatusOK {
 		t.Errorf("public address, any name: %d", got)
 	}
-	s := newServer(t, a, Config{Hosts: []string{"Archive.Example.org", "intranet:8080"}, PublicURL: "https://aftershock.example.org/"})
+	var logs bytes.Buffer
+	s := newServer(t, a, Config{Hosts: []string{"Archive.Example.org", "intranet:8080"}, PublicURL: "https://aftershock.example.org/",
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	h := s.Handler()
 	for host, want := range map[string]int{"archive.example.org": 200, "archive.example.org:8080": 200, "aftershock.example.org": 200,
 		"intranet": 200, "localhost:8080": 200, "other.example.org": 421, "example.org": 421} {
@@ -258,6 +262,11 @@ func TestHostsConfigured(t *testing.T) {
 	}
 	if code, _, _ := c.do(c.form("/collections", url.Values{"slug": {"via-proxy-2"}, "csrf": {c.csrf}}, "Origin", "https://evil.example.org")); code != http.StatusForbidden {
 		t.Errorf("POST with another Origin: %d", code)
+	}
+	for _, want := range []string{"origin=https://evil.example.org", "host=other.example.org", "--public-url"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs.String())
+		}
 	}
 }
 

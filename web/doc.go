@@ -21,8 +21,12 @@
 //     are kept only when they are http(s), pages carry a Content-Security-
 //     Policy without scripts.
 //   - Every mutating request needs the session's CSRF token (forms carry it)
-//     or an API token; anything but a loopback address needs a password.
-//   - Request bodies are capped at 1 MiB and requests at 30 seconds.
+//     or an API token, and an Origin of this server if it has one; anything
+//     but a loopback address needs a password. On loopback (or with
+//     configured names) only loopback and configured Host names are
+//     answered (DNS rebinding); redirects after a form stay on this site.
+//   - Every response carries the CSP and nosniff. Request bodies are capped
+//     at 1 MiB (413) and requests at 30 seconds.
 //   - The server owns the search index of its data directory; it follows
 //     the store, so imports from other processes become searchable.
 package web
