@@ -185,16 +185,30 @@ func (e *Event) Location() (*time.Location, error) {
 	return loc, nil
 }
 
-// Window returns the event's window with an open end resolved to now.
+// Window returns the event's window with an open end resolved to now,
+// both ends kept inside TimeRange (an event stored before Validate bounded
+// its window then searches an empty or shortened window, not an error).
 func (e *Event) Window(now time.Time) (from, to time.Time) {
-	to = e.To
+	from, to = clampTime(e.From), e.To
 	if to.IsZero() {
 		to = now.UTC()
-		if !to.After(e.From) {
-			to = e.From.Add(time.Minute)
-		}
 	}
-	return e.From, to
+	to = clampTime(to)
+	if !to.After(from) {
+		to = from.Add(time.Minute)
+	}
+	return from, to
+}
+
+// clampTime moves t into TimeRange, at most a minute before its end.
+func clampTime(t time.Time) time.Time {
+	switch {
+	case t.Before(firstTime):
+		return firstTime
+	case !t.Before(endTime.Add(-time.Minute)):
+		return endTime.Add(-time.Minute)
+	}
+	return t
 }
 
 // IndexQuery is the index query for the event's posts in [from, to).

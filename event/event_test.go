@@ -66,6 +66,19 @@ func TestValidate(t *testing.T) {
 	if err := CheckTime("from", time.Time{}); err != nil {
 		t.Errorf("the zero time (no bound) refused: %v", err)
 	}
+	// A window stored before the check is searched inside the range.
+	fixed := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ from, to, wantFrom, wantTo time.Time }{
+		{time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1600, 1, 2, 0, 0, 0, 0, time.UTC), lo, lo.Add(time.Minute)},
+		{time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}, lo, fixed},
+		{time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC), hi.Add(-time.Minute)},
+		{time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}, hi.Add(-time.Minute), hi},
+	} {
+		e := Event{From: c.from, To: c.to}
+		if f, to := e.Window(fixed); !f.Equal(c.wantFrom) || !to.Equal(c.wantTo) {
+			t.Errorf("window of %v–%v: %v–%v, want %v–%v", c.from, c.to, f, to, c.wantFrom, c.wantTo)
+		}
+	}
 	// The query error keeps the parser's position.
 	e := Event{Slug: "x", From: from, Query: `outage "is down`}
 	var se *index.SyntaxError

@@ -76,6 +76,13 @@ func TestEventTimesOutOfRange(t *testing.T) {
 			t.Errorf("%s: %d, want 400\n%.300s", path, code, body)
 		}
 	}
+	// A search narrowed to such an event searches its window inside the
+	// range.
+	for _, path := range []string{"/search?event=old", "/api/v1/search?q=s3&event=far"} {
+		if code, body, _ := c.get(path); code != http.StatusOK {
+			t.Errorf("%s: %d\n%.300s", path, code, body)
+		}
+	}
 	if code, _, _ := c.get("/api/v1/search?q=s3&from=1678-01-01&to=2261-12-31"); code != http.StatusOK {
 		t.Errorf("a search over the whole range: %d", code)
 	}
