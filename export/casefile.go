@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"path"
 	"strings"
@@ -133,22 +134,62 @@ type CaseFile struct {
 	Items    []Item // from collection.jsonl, raw payloads included
 }
 
-// Limits of ReadCaseFile against hostile zips.
+// CaseLimits bound what ReadCaseFileLimits reads of a case file, whatever
+// its zip and manifest claim. Every listed file is hashed as it is read;
+// only collection.jsonl and the raw payloads are kept in memory.
+type CaseLimits struct {
+	Entry int64 // bytes of one file, uncompressed (default 512 MiB)
+	Total int64 // bytes of all the listed files, uncompressed (default 4 GiB)
+	Held  int64 // bytes kept in memory: collection.jsonl and the raw payloads (default 512 MiB)
+	Files int   // entries of the zip (default 1<<20)
+}
+
+// Default case-file limits.
 const (
-	maxCaseEntry = 512 << 20 // bytes of one file, uncompressed
-	maxCaseFiles = 1 << 20
+	MaxCaseEntry = 512 << 20
+	MaxCaseTotal = 4 << 30
+	MaxCaseHeld  = 512 << 20
+	MaxCaseFiles = 1 << 20
+
+	maxCaseManifest = 64 << 20 // about 150 bytes per item and file
 )
 
-// ReadCaseFile reads and verifies a case file: every file the manifest
-// lists must be present with its hash, every item's raw payload must hash
-// to its content hash. Nothing is written anywhere; entry names are only
-// compared, never used as paths.
+func (l CaseLimits) withDefaults() CaseLimits {
+	if l.Entry <= 0 {
+		l.Entry = MaxCaseEntry
+	}
+	if l.Total <= 0 {
+		l.Total = MaxCaseTotal
+	}
+	if l.Held <= 0 {
+		l.Held = MaxCaseHeld
+	}
+	if l.Files <= 0 {
+		l.Files = MaxCaseFiles
+	}
+	return l
+}
+
+// ReadCaseFile reads and checks a case file with the default CaseLimits:
+// every file the manifest lists must be present with its size and hash,
+// every item's raw payload must hash to its content hash. This shows that
+// the files are as the manifest says, not who made them: anyone can change
+// a case file and hash it again. Nothing is written anywhere; entry names
+// are only compared, never used as paths.
 func ReadCaseFile(r io.ReaderAt, size int64) (*CaseFile, error) {
+	return ReadCaseFileLimits(r, size, CaseLimits{})
+}
+
+// ReadCaseFileLimits is ReadCaseFile within lim (zero fields: the
+// defaults). Memory stays within about lim.Held plus the decoded items
+// and the manifest (at most 64 MiB).
+func ReadCaseFileLimits(r io.ReaderAt, size int64, lim CaseLimits) (*CaseFile, error) {
+	lim = lim.withDefaults()
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("case file: %w", err)
 	}
-	if len(zr.File) > maxCaseFiles {
+	if len(zr.File) > lim.Files {
 		return nil, fmt.Errorf("case file: %d files is too many", len(zr.File))
 	}
 	byName := map[string]*zip.File{}
@@ -162,22 +203,7 @@ func ReadCaseFile(r io.ReaderAt, size int64) (*CaseFile, error) {
 	if manifest == nil {
 		return nil, errors.New("case file: no manifest.json: not an Aftershock case file")
 	}
-	read := func(f *zip.File) ([]byte, error) {
-		rc, err := f.Open()
-		if err != nil {
-			return nil, err
-		}
-		defer rc.Close()
-		b, err := io.ReadAll(io.LimitReader(rc, maxCaseEntry+1))
-		if err != nil {
-			return nil, err
-		}
-		if len(b) > maxCaseEntry {
-			return nil, fmt.Errorf("%s is larger than %d bytes", f.Name, maxCaseEntry)
-		}
-		return b, nil
-	}
-	mb, err := read(manifest)
+	mb, err := readEntry(manifest, min(lim.Entry, maxCaseManifest), nil, false)
 	if err != nil {
 		return nil, fmt.Errorf("case file: manifest: %w", err)
 	}
@@ -185,6 +211,7 @@ func ReadCaseFile(r io.ReaderAt, size int64) (*CaseFile, error) {
 	if err := json.Unmarshal(mb, &cf.Manifest); err != nil {
 		return nil, fmt.Errorf("case file: manifest: %w", err)
 	}
+	mb = nil
 	m := &cf.Manifest
 	if m.Kind != caseKind || m.Version != CaseFileVersion {
 		return nil, fmt.Errorf("case file: manifest kind %q version %d, want %q version %d", m.Kind, m.Version, caseKind, CaseFileVersion)
@@ -193,21 +220,53 @@ func ReadCaseFile(r io.ReaderAt, size int64) (*CaseFile, error) {
 	if !event.ValidSlug(m.Slug) || dir != m.Slug {
 		return nil, fmt.Errorf("case file: slug %q does not match its folder %q", m.Slug, dir)
 	}
+	// What must be kept: the items and their raw payloads. The rest is
+	// hashed as it is read, and dropped.
+	keep := map[string]bool{"collection" + JSONL.Ext(): true}
+	for _, mi := range m.Items {
+		keep[mi.Raw] = true
+	}
+	// The sizes the manifest claims are checked against the limits before
+	// anything is read, and each file against its claim as it is read.
+	var total, held int64
+	listed := map[string]bool{}
+	for _, f := range m.Files {
+		if listed[f.Path] {
+			return nil, fmt.Errorf("case file: %s is listed twice in the manifest", f.Path)
+		}
+		listed[f.Path] = true
+		if f.Bytes < 0 || f.Bytes > lim.Entry {
+			return nil, fmt.Errorf("case file: %s: %d bytes is over the limit of %d bytes per file", f.Path, f.Bytes, lim.Entry)
+		}
+		if total += f.Bytes; total > lim.Total {
+			return nil, fmt.Errorf("case file: its files add up to more than %d bytes", lim.Total)
+		}
+		if keep[f.Path] {
+			if held += f.Bytes; held > lim.Held {
+				return nil, fmt.Errorf("case file: its items and raw payloads add up to more than %d bytes", lim.Held)
+			}
+		}
+	}
 	contents := map[string][]byte{}
 	for _, f := range m.Files {
 		zf := byName[dir+"/"+f.Path]
 		if zf == nil {
 			return nil, fmt.Errorf("case file: %s is listed in the manifest but missing", f.Path)
 		}
-		b, err := read(zf)
+		h := sha256.New()
+		b, err := readEntry(zf, f.Bytes, h, keep[f.Path])
+		if errors.Is(err, errEntrySize) {
+			return nil, fmt.Errorf("case file: %s was changed: not the %d bytes the manifest says", f.Path, f.Bytes)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("case file: %s: %w", f.Path, err)
 		}
-		sum := sha256.Sum256(b)
-		if got := hex.EncodeToString(sum[:]); got != f.SHA256 || int64(len(b)) != f.Bytes {
+		if got := hex.EncodeToString(h.Sum(nil)); got != f.SHA256 {
 			return nil, fmt.Errorf("case file: %s was changed: SHA-256 %s, manifest says %s", f.Path, got, f.SHA256)
 		}
-		contents[f.Path] = b
+		if keep[f.Path] {
+			contents[f.Path] = b
+		}
 	}
 	jsonl, ok := contents["collection"+JSONL.Ext()]
 	if !ok {
@@ -243,4 +302,59 @@ func ReadCaseFile(r io.ReaderAt, size int64) (*CaseFile, error) {
 		it.Raw, it.ContentHash = json.RawMessage(raw), mi.ContentHash
 	}
 	return cf, nil
+}
+
+var errEntrySize = errors.New("entry size differs")
+
+// readEntry reads f, which must be n bytes long. Without h (the manifest)
+// it returns up to n bytes. With h, the bytes are hashed as they stream
+// and, if keep, returned; otherwise nothing is held.
+func readEntry(f *zip.File, n int64, h hash.Hash, keep bool) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	if h == nil {
+		b, err := io.ReadAll(io.LimitReader(rc, n+1))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(b)) > n {
+			return nil, fmt.Errorf("%s is larger than %d bytes", f.Name, n)
+		}
+		return b, nil
+	}
+	var buf bytes.Buffer
+	dst := io.Writer(h)
+	if keep {
+		buf.Grow(int(min(n, 1<<20)))
+		dst = io.MultiWriter(h, &limitedBuffer{b: &buf, max: n})
+	}
+	got, err := io.Copy(dst, io.LimitReader(rc, n+1))
+	if err != nil {
+		return nil, err
+	}
+	if got != n {
+		return nil, errEntrySize
+	}
+	if !keep {
+		return nil, nil
+	}
+	return buf.Bytes(), nil
+}
+
+// limitedBuffer keeps at most max bytes written to it (and the caller then
+// refuses the entry, since it is longer than it claims).
+type limitedBuffer struct {
+	b   *bytes.Buffer
+	max int64
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := l.max - int64(l.b.Len()); room < int64(len(p)) {
+		l.b.Write(p[:max(room, 0)])
+		return len(p), nil
+	}
+	return l.b.Write(p)
 }
