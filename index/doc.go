@@ -114,4 +114,17 @@
 //   - An index written with another mapping version is rebuilt empty on
 //     Open (LastSeq 0), and the caller re-feeds it from the store.
 //   - Deleted posts stay searchable; Query.ExcludeDeleted hides them.
+//   - A damaged index is reported, never read: Open checks root.bolt page
+//     by page and every segment of its newest snapshot against the CRC-32
+//     in its footer (Bleve checks neither, and zapx panics on damaged
+//     bytes, in goroutines no caller can recover), and fails with an error
+//     wrapping ErrDamaged. A read that panics is an error; if the segments
+//     it reads then fail their checksums the index marks itself damaged
+//     (Damage), empties itself at the next Apply or LastSeq, and is fed
+//     again from the store.
+//   - No single post can exhaust the indexer: the index takes at most
+//     MaxIndexedText bytes of a post's text and MaxIndexedValues values of
+//     its lists (the signature covers the whole post), and a document that
+//     cannot be indexed fails Apply with a *DocError naming it, so the
+//     caller can leave it out.
 package index

@@ -1,14 +1,18 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -52,6 +56,11 @@ type Index struct {
 	// feeds it again from there.
 	failed atomic.Bool
 	good   int64 // written by Apply, read under mu's write lock
+	// broken is set when a read found the index damaged (recoverRead):
+	// the next Apply or LastSeq empties it and sets good to 0; damage
+	// holds the error until Damage reports it.
+	broken atomic.Bool
+	damage atomic.Pointer[error]
 	// span is the range of creation times, for time-sorted pages
 	// (window.go); spanMu guards it.
 	spanMu sync.Mutex
@@ -68,7 +77,12 @@ type Index struct {
 // An index written with another mapping version is rebuilt empty: the index
 // is derived data, LastSeq then returns 0 and the caller re-feeds it from
 // the store.
-func Open(dir string) (*Index, error) {
+func Open(dir string) (ix *Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ix, err = nil, damage(dir, "opening panicked: %v", r)
+		}
+	}()
 	b, err := openOrCreate(dir)
 	if err != nil {
 		return nil, err
@@ -91,8 +105,7 @@ func Open(dir string) (*Index, error) {
 			return nil, err
 		}
 	}
-	ix, err := newIndex(b, dir)
-	if err != nil {
+	if ix, err = newIndex(b, dir); err != nil {
 		return nil, err
 	}
 	ix.rebuiltFrom = rebuiltFrom
@@ -141,8 +154,40 @@ func openOrCreate(dir string) (bleve.Index, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", dir, err)
 	}
-	b, err := bleve.OpenUsing(dir, cfg)
-	return b, wrapOpenErr(dir, err)
+	want, err := verifyDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := openBleve(dir, cfg)
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) || errors.As(err, new(*fs.PathError)) || isDiskFull(err) {
+			return nil, wrapOpenErr(dir, err)
+		}
+		return nil, damage(dir, "%v", err)
+	}
+	got, err := b.GetInternal(keyLastSeq)
+	if err != nil || !bytes.Equal(got, want) {
+		b.Close()
+		return nil, damage(dir, "Bleve loaded sequence %q (%v), its newest snapshot records %q: that snapshot could not be loaded", got, err, want)
+	}
+	return b, nil
+}
+
+// openBleve opens an existing index; a panic inside Bleve (a damaged
+// segment header, say) is an error wrapping ErrDamaged.
+func openBleve(dir string, cfg map[string]any) (b bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, damage(dir, "opening panicked: %v", r)
+		}
+	}()
+	return bleve.OpenUsing(dir, cfg)
+}
+
+// isDiskFull tells a full disk by the text Bleve's errors keep.
+func isDiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
+		strings.Contains(err.Error(), "no space left on device") || strings.Contains(err.Error(), "disk quota exceeded")
 }
 
 func wrapOpenErr(dir string, err error) error {
@@ -217,14 +262,10 @@ func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
 			return fmt.Errorf("index: apply: doc %d has no id", i)
 		}
 		if f.created.IsZero() {
-			return fmt.Errorf("index: apply %s: %w", f.id, ErrNoTime)
+			return &DocError{ID: f.id, Err: ErrNoTime}
 		}
-		doc, err := ix.docs.document(&f, f.signature())
-		if err != nil {
-			return fmt.Errorf("index: apply %s: %w", f.id, err)
-		}
-		if err := b.IndexAdvanced(doc); err != nil {
-			return fmt.Errorf("index: apply %s: %w", f.id, err)
+		if err := ix.add(b, &f); err != nil {
+			return &DocError{ID: f.id, Err: err}
 		}
 	}
 	for _, id := range deletes {
@@ -244,26 +285,66 @@ func (ix *Index) Apply(docs []Doc, deletes []string, lastSeq int64) error {
 	return nil
 }
 
+// DocError is what Apply returns when one document cannot be indexed (it
+// has no creation time, or building it failed or panicked); nothing of the
+// batch is written. The caller can leave that document out (and delete any
+// older version of it) and apply the rest, rather than retry the same
+// batch for ever.
+type DocError struct {
+	ID  string
+	Err error
+}
+
+func (e *DocError) Error() string { return fmt.Sprintf("index: apply %s: %v", e.ID, e.Err) }
+func (e *DocError) Unwrap() error { return e.Err }
+
+// add builds f's document, cut to what the index takes of a post (see
+// MaxIndexedText), and adds it to b.
+func (ix *Index) add(b *bleve.Batch, f *fields) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("building its document panicked: %v", r)
+		}
+	}()
+	sig := f.signature()
+	f.cut()
+	doc, err := ix.docs.document(f, sig)
+	if err != nil {
+		return err
+	}
+	return b.IndexAdvanced(doc)
+}
+
 // search runs req on the current Bleve index (see reopen).
-func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	defer ix.recoverRead("search", &err)
 	return ix.b.SearchInContext(ctx, req)
 }
 
 // reopen, after a failed batch, closes the index, opens it again from disk
-// and sets its sequence back to the last confirmed batch's.
+// and sets its sequence back to the last confirmed batch's. After a read
+// found the index damaged, or when the reopened index is damaged, it
+// empties the index instead and sets the sequence to 0.
 func (ix *Index) reopen() error {
-	if !ix.failed.Load() {
+	if !ix.failed.Load() && !ix.broken.Load() {
 		return nil
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.broken.Load() {
+		return ix.reset()
+	}
 	if !ix.failed.Load() {
 		return nil // another goroutine did it
 	}
 	ix.b.Close() // its error is the failure we are recovering from
 	b, err := openOrCreate(ix.dir)
+	if errors.Is(err, ErrDamaged) {
+		ix.markDamaged(err)
+		return ix.reset()
+	}
 	if err != nil {
 		// Searches meanwhile fail with Bleve's "index closed"; the next
 		// Apply tries again.
@@ -277,15 +358,44 @@ func (ix *Index) reopen() error {
 	return nil
 }
 
+// reset replaces a damaged index by an empty one, with ix.mu held.
+func (ix *Index) reset() error {
+	func() {
+		defer func() { recover() }() // closing a damaged index may panic too
+		ix.b.Close()
+	}()
+	var b bleve.Index
+	var err error
+	if ix.dir == "" {
+		b, err = bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+		if err == nil {
+			err = b.SetInternal(keyVersion, []byte(strconv.Itoa(mappingVersion)))
+		}
+	} else {
+		if err = removeIndex(ix.dir); err == nil {
+			b, err = openOrCreate(ix.dir)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("index: rebuild a damaged index: %w", err)
+	}
+	ix.b = b
+	ix.good = 0
+	ix.spanMu.Lock()
+	ix.span = span{known: true, empty: true}
+	ix.spanMu.Unlock()
+	ix.failed.Store(false)
+	ix.broken.Store(false)
+	return nil
+}
+
 // LastSeq returns the store sequence number recorded by the last Apply, or 0
 // for a new index.
 func (ix *Index) LastSeq() (int64, error) {
 	if err := ix.reopen(); err != nil {
 		return 0, err
 	}
-	ix.mu.RLock()
-	v, err := ix.b.GetInternal(keyLastSeq)
-	ix.mu.RUnlock()
+	v, err := ix.internal(keyLastSeq)
 	if err != nil {
 		return 0, fmt.Errorf("index: last seq: %w", err)
 	}
@@ -294,21 +404,30 @@ func (ix *Index) LastSeq() (int64, error) {
 	}
 	n, err := strconv.ParseInt(string(v), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("index: last seq %q: %w", v, err)
+		return 0, fmt.Errorf("index: last seq %q: %w", v, ErrDamaged)
 	}
 	return n, nil
 }
 
 // Count returns the number of documents in the index, deleted posts
 // included.
-func (ix *Index) Count() (uint64, error) {
+func (ix *Index) Count() (n uint64, err error) {
 	ix.mu.RLock()
-	n, err := ix.b.DocCount()
-	ix.mu.RUnlock()
+	defer ix.mu.RUnlock()
+	defer ix.recoverRead("count", &err)
+	n, err = ix.b.DocCount()
 	if err != nil {
 		return 0, fmt.Errorf("index: count: %w", err)
 	}
 	return n, nil
+}
+
+// internal reads one of our values.
+func (ix *Index) internal(key []byte) (v []byte, err error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	defer ix.recoverRead("read "+string(key), &err)
+	return ix.b.GetInternal(key)
 }
 
 // Signatures calls fn with the id and signature (see Signature) of every
