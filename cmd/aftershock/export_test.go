@@ -113,7 +113,7 @@ func TestCollectionExport(t *testing.T) {
 	// The case file restores the collection on another machine, verified.
 	other := filepath.Join(t.TempDir(), "other")
 	code, o, errOut = cli(t, "", "--data", other, "import", filepath.Join(out, "quotes.zip"))
-	if code != 0 || !strings.Contains(o, "every SHA-256 matches") || !strings.Contains(o, "4 items restored as collection quotes") {
+	if code != 0 || !strings.Contains(o, "case file intact") || !strings.Contains(o, "4 items restored as collection quotes") {
 		t.Fatalf("restore: %d %s %s", code, o, errOut)
 	}
 	code, o, _ = cli(t, "", "--data", other, "collection", "show", "quotes")
