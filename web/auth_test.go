@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -494,4 +495,41 @@ func TestAuthorIsolated(t *testing.T) {
 	if n := strings.Count(body, "<bdi>Status\u202E ffo lla si</bdi>"); n != 2 {
 		t.Errorf("%d isolated names, want 2 (with and without a link)", n)
 	}
+}
+
+// FuzzSafeNext: whatever next is, the target is a path of this site that a
+// browser resolves to this host.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/\t/evil.example/phish", "/\\evil.example", "//evil.example", "/search?q=s3", "https://evil.example/",
+		"/%09/x", " /\r\n/x?y=\x00", "/a?b=<c>&d=\"e\"#f", "/\u202e/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsFunc(got, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' }) {
+			t.Fatalf("safeNext(%q) = %q", next, got)
+		}
+		if u := browserResolve(t, "http://127.0.0.1:8080/login", got); u.Host != "127.0.0.1:8080" || u.Scheme != "http" {
+			t.Fatalf("safeNext(%q) = %q goes to %s", next, got, u)
+		}
+	})
+}
+
+// FuzzHostName: a Host or Origin header never panics the checks, and the
+// loopback default accepts only names that are loopback.
+func FuzzHostName(f *testing.F) {
+	for _, s := range []string{"localhost:8080", "[::1]:80", "attacker.example", "localhost:80@x", "127.0.0.1.", "app.localhost", "[::ffff:127.0.0.1]:1"} {
+		f.Add(s)
+	}
+	s := &Server{restrictHosts: true, hosts: map[string]bool{}}
+	f.Fuzz(func(t *testing.T, host string) {
+		s.sameOrigin("http://"+host, host)
+		if !s.allowedHost(host) || host == "" {
+			return
+		}
+		name := hostName(host)
+		if ip := net.ParseIP(name); ip != nil && !ip.IsLoopback() || ip == nil && name != "localhost" && !strings.HasSuffix(name, ".localhost") {
+			t.Fatalf("Host %q (name %q) accepted", host, name)
+		}
+	})
 }
