@@ -495,6 +495,13 @@ func TestAuthorIsolated(t *testing.T) {
 	if n := strings.Count(body, "<bdi>Status\u202E ffo lla si</bdi>"); n != 2 {
 		t.Errorf("%d isolated names, want 2 (with and without a link)", n)
 	}
+	// A collection's name beside its count on the start page, too.
+	if err := a.Store.CreateCollection(ctx, store.Collection{Slug: "rlo", Name: "smeti 3\u202E"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ = c.get("/"); !strings.Contains(body, "<bdi>smeti 3\u202E</bdi></a> <span") {
+		t.Error("the start page does not isolate a collection's name")
+	}
 }
 
 // FuzzSafeNext: whatever next is, the target is a path of this site that a
