@@ -112,3 +112,24 @@ func TestEventTimesOutOfRange(t *testing.T) {
 		t.Error("the 1600 event was stored")
 	}
 }
+
+// FuzzParseFormTime: a time parameter never panics and, when read, lies
+// inside the years the index holds.
+func FuzzParseFormTime(f *testing.F) {
+	for _, s := range []string{"2017-02-28T16:00", "2017-02-28", "2017-02-28T16:00:00Z", "0000-01-01", "0001-01-01T00:00",
+		"9999-12-31", "2262-04-11T23:47:16Z", "1678-01-01", "2261-12-31T23:59"} {
+		f.Add(s, "Europe/Berlin")
+		f.Add(s, "")
+	}
+	lo, hi := event.TimeRange()
+	f.Fuzz(func(t *testing.T, s, zone string) {
+		loc, err := zoneOf(zone)
+		if err != nil {
+			return
+		}
+		tm, err := parseFormTime(s, loc)
+		if err == nil && !tm.IsZero() && (tm.Before(lo) || !tm.Before(hi)) {
+			t.Errorf("%q in %s read as %v, outside %v–%v", s, zone, tm, lo, hi)
+		}
+	})
+}

@@ -250,3 +250,19 @@ func TestEventStoredOutOfRange(t *testing.T) {
 		t.Errorf("timeline after the edit: %d %s", code, errOut)
 	}
 }
+
+// FuzzParseTime: a time read from a flag never panics and, when read,
+// lies inside the years the index holds.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2017-02-28T17:00Z", "2017-02-28 17:00", "2017-02-28", "1488301200", "0000-01-01",
+		"9999-12-31T23:59:59Z", "-62135596800", "99999999999", "2262-04-11T23:47:16.854775807Z", "1677-09-21T00:12:43Z", ""} {
+		f.Add(s)
+	}
+	lo, hi := event.TimeRange()
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, err := parseTime(s)
+		if err == nil && !tm.IsZero() && (tm.Before(lo) || !tm.Before(hi)) {
+			t.Errorf("%q read as %v, outside %v–%v", s, tm, lo, hi)
+		}
+	})
+}
