@@ -55,18 +55,28 @@ type Report struct {
 	// that carry a Value and were scored; PearsonN counts them.
 	Pearson  float64
 	PearsonN int
+	// ECE is the expected calibration error of Confidence over the
+	// labelled examples the model scored (ECEN of them): the examples are
+	// put in ten equal-width bins of Confidence, and ECE is the mean over
+	// the bins, weighed by their size, of |accuracy − mean Confidence|.
+	// 0 is perfect: a post scored with Confidence 0.8 is right 80 % of the
+	// time.
+	ECE  float64
+	ECEN int
 }
 
 // Evaluate scores every example with a and compares with the gold labels and
-// values. Examples without a Lang have it detected with [DetectLanguage].
+// values. Examples without a Lang have it found by [GuessLanguage], as the
+// archive's posts have.
 func Evaluate(a Analyzer, examples []Example) Report {
 	var r Report
 	r.N = len(examples)
 	var xs, ys []float64
+	var cal calBins
 	for _, ex := range examples {
 		lang := ex.Lang
 		if lang == "" {
-			lang, _ = DetectLanguage(ex.Text, "")
+			lang, _ = GuessLanguage(ex.Text, "")
 		}
 		sc := a.Score(ex.Text, lang)
 		if r.Model == "" {
@@ -82,6 +92,10 @@ func Evaluate(a Analyzer, examples []Example) Report {
 				p = NotScored
 			}
 			r.Confusion[ex.Label][p]++
+			if p != NotScored {
+				cal.add(sc.Confidence, p == ex.Label)
+				r.ECEN++
+			}
 		}
 		if ex.HasValue && sc.Label != NotScored {
 			xs = append(xs, sc.Compound)
@@ -115,6 +129,7 @@ func Evaluate(a Analyzer, examples []Example) Report {
 		r.Accuracy = float64(correct) / float64(r.Labelled)
 	}
 	r.Pearson, r.PearsonN = pearson(xs, ys), len(xs)
+	r.ECE = cal.ece()
 	return r
 }
 
@@ -177,6 +192,9 @@ func WriteReports(w io.Writer, reports ...Report) error {
 				return fmt.Sprintf("neg %d neu %d pos %d -- %d", c[Negative], c[Neutral], c[Positive], c[NotScored])
 			})
 		}
+	}
+	if labelled {
+		row("calibration ECE", func(r Report) string { return fmt.Sprintf("%.3f (n=%d)", r.ECE, r.ECEN) })
 	}
 	if reports[0].PearsonN > 0 || (len(reports) > 1 && reports[1].PearsonN > 0) {
 		row("Pearson r", func(r Report) string { return fmt.Sprintf("%.3f (n=%d)", r.Pearson, r.PearsonN) })
@@ -346,4 +364,45 @@ func ReadCSV(r io.Reader, lang string) ([]Example, error) {
 		out = append(out, ex)
 	}
 	return out, nil
+}
+
+// calBinCount is the number of equal-width confidence bins of the expected
+// calibration error.
+const calBinCount = 10
+
+// calBins accumulates predictions for the expected calibration error.
+type calBins struct {
+	n       [calBinCount]int
+	conf    [calBinCount]float64
+	correct [calBinCount]int
+}
+
+func (c *calBins) add(conf float64, correct bool) {
+	if math.IsNaN(conf) {
+		return
+	}
+	i := min(max(int(conf*calBinCount), 0), calBinCount-1)
+	c.n[i]++
+	c.conf[i] += conf
+	if correct {
+		c.correct[i]++
+	}
+}
+
+// ece is Σ over bins of (bin size / total) × |accuracy − mean confidence|.
+func (c *calBins) ece() float64 {
+	total := 0
+	for _, n := range c.n {
+		total += n
+	}
+	if total == 0 {
+		return 0
+	}
+	var e float64
+	for i, n := range c.n {
+		if n > 0 {
+			e += math.Abs(float64(c.correct[i])-c.conf[i]) / float64(total)
+		}
+	}
+	return e
 }

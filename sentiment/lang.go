@@ -11,8 +11,8 @@ import (
 // The English-German character trigram table, written by TestTrain (see
 // train_test.go): for each of langBuckets hashed trigrams, the log ratio of
 // its English to its German probability in units of 1/16, as int8. Trained
-// on the English VADER movie and NYT snippets and the German SB-10k training
-// tweets.
+// on the English VADER movie and NYT snippets and SemEval training tweets
+// and the German SB-10k training tweets.
 //
 //go:embed langid.bin
 var langTable string
@@ -48,6 +48,12 @@ const (
 // emoji) is undetermined: lang is "" and detected is true, unless a tag was
 // given, which is then kept.
 func DetectLanguage(text, tag string) (lang string, detected bool) {
+	lang, detected, _ = detectLanguage(text, tag)
+	return lang, detected
+}
+
+// detectLanguage is DetectLanguage, returning also the evidence of the text.
+func detectLanguage(text, tag string) (lang string, detected bool, d detection) {
 	tag = NormalizeLang(tag)
 	if !isLangCode(tag) {
 		tag = ""
@@ -62,14 +68,14 @@ func DetectLanguage(text, tag string) (lang string, detected bool) {
 	if tag == "iw" {
 		tag = "he"
 	}
-	d := detect(clip(text))
+	d = detect(clip(text))
 	if tag == "" {
-		return d.lang, true
+		return d.lang, true, d
 	}
 	if d.lang != "" && d.lang != tag && d.sure && (d.script || d.lang == "en" || d.lang == "de" || tag == "en" || tag == "de") {
-		return d.lang, true
+		return d.lang, true, d
 	}
-	return tag, false
+	return tag, false, d
 }
 
 // isLangCode reports whether s looks like an ISO 639 code: two or three
@@ -91,6 +97,15 @@ type detection struct {
 	lang   string
 	sure   bool // clear enough to overrule a tag
 	script bool // decided by the script, not by words
+	// The evidence, for GuessLanguage.
+	latin          bool           // Latin script (or no letters at all)
+	letters, words int            // outside URLs, mentions and hashtags
+	score          [nStop]float64 // function words and special letters
+	llr            float64        // English versus German trigram log ratio (1/16 units), of the words
+	trigrams       int
+	tagLLR         float64 // the same, of the hashtags' letters
+	tagTrigrams    int
+	symbols        int // emoji and other symbols
 }
 
 // Scripts counted by detect.
@@ -170,6 +185,8 @@ func detect(text string) detection {
 	letters, words := 0, 0
 	var llr float64 // English versus German, trigram log ratio
 	trigrams := 0
+	var tagLLR float64
+	tagTrigrams, symbols := 0, 0
 	var special [nStop]float64
 	var wbuf [64]byte
 	i := 0
@@ -177,17 +194,28 @@ func detect(text string) detection {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if !unicode.IsLetter(r) {
 			if r == '@' || r == '#' {
-				// Skip a mention or hashtag.
+				// Skip a mention or hashtag; a hashtag's letters are
+				// weak evidence, kept apart.
 				j := i + n
+				w := wbuf[:0]
 				for j < len(text) {
 					r2, n2 := utf8.DecodeRuneInString(text[j:])
 					if unicode.IsSpace(r2) {
 						break
 					}
+					if r == '#' && unicode.IsLetter(r2) && len(w) < cap(w)-utf8.UTFMax {
+						w = utf8.AppendRune(w, unicode.ToLower(r2))
+					}
 					j += n2
+				}
+				if len(w) > 0 && len(langTable) == langBuckets {
+					tagLLR, tagTrigrams = trigramLLR(w, tagLLR, tagTrigrams)
 				}
 				i = j
 				continue
+			}
+			if r >= 0x2000 && unicode.In(r, unicode.So, unicode.Sk) {
+				symbols++
 			}
 			i += n
 			continue
@@ -242,7 +270,8 @@ func detect(text string) detection {
 		}
 		i = j
 	}
-	var d detection
+	d := detection{latin: true, letters: letters, words: words, llr: llr, trigrams: trigrams,
+		tagLLR: tagLLR, tagTrigrams: tagTrigrams, symbols: symbols}
 	if letters == 0 {
 		return d
 	}
@@ -261,6 +290,7 @@ func detect(text string) detection {
 		}
 	}
 	if best != scLatin && n*2 > letters {
+		d.latin = false
 		cjk := best == scHan || best == scKana || best == scHangul || best == scThai
 		if cjk && n < minCJKLetter || !cjk && (n < minLetters || words < 2) {
 			return d
@@ -275,13 +305,13 @@ func detect(text string) detection {
 		d.sure, d.script = d.lang != "", true
 		return d
 	}
-	if letters < minLetters || words < minWords {
-		return d
-	}
 	// Latin script: function words and letters.
-	var score [nStop]float64
+	score := &d.score
 	for l := range nStop {
 		score[l] = stop[l] + special[l]
+	}
+	if letters < minLetters || words < minWords {
+		return d
 	}
 	// English and German: the trigram evidence, up to two points either
 	// way, for a language that has some function words in the text.

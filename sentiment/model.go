@@ -62,6 +62,7 @@ const (
 	saltEmoji
 	saltNumber
 	saltBigram
+	saltChar
 )
 
 func fnv(salt uint32, b []byte) uint32 {
@@ -83,7 +84,8 @@ func mix(a, b uint32) uint32 {
 
 // hashFeatures appends the hashed sparse features of sc.toks: words (marked
 // when inside a negation's scope), emoji, numbers and word bigrams within a
-// clause.
+// clause, and with hashChars the character 3- to 5-grams of each word
+// (squeezed, with '<' and '>' marking its ends).
 func hashFeatures(dst []uint32, sc *scratch, lx *lexicon, mode uint8) []uint32 {
 	if mode == hashNone {
 		return dst
@@ -130,8 +132,11 @@ func hashFeatures(dst []uint32, sc *scratch, lx *lexicon, mode uint8) []uint32 {
 			}
 		}
 		dst = append(dst, h&(hashSize-1))
-		if prev != 0 && mode == hashAll {
+		if prev != 0 && (mode == hashAll || mode == hashChars) {
 			dst = append(dst, mix(prev, h)&(hashSize-1))
+		}
+		if mode == hashChars && k.kind == tkWord {
+			dst = charGrams(dst, w)
 		}
 		prev = h | 1
 		if k.end {
@@ -147,16 +152,51 @@ const (
 	hashAll     uint8 = iota // words, emoji, numbers, bigrams
 	hashLexicon              // only words of the lexicon, and emoji
 	hashNone                 // none: dense features only
+	hashChars                // as hashAll, plus the character n-grams of words
 )
+
+// maxCharWord is the longest word (in bytes) whose character n-grams are
+// hashed; longer ones give only their word feature.
+const maxCharWord = 40
+
+// charGrams appends the hashed character 3-, 4- and 5-grams of the word w
+// with '<' and '>' marking its ends (bytes, not runes: a rune cut in two
+// still hashes the same way every time). Words of one or two bytes and
+// words longer than maxCharWord give none.
+func charGrams(dst []uint32, w []byte) []uint32 {
+	if len(w) < 3 || len(w) > maxCharWord {
+		return dst
+	}
+	var buf [maxCharWord + 2]byte
+	buf[0] = '<'
+	n := 1 + copy(buf[1:], w)
+	buf[n] = '>'
+	n++
+	for g := 3; g <= 5; g++ {
+		for i := 0; i+g <= n; i++ {
+			if i == 0 && i+g == n {
+				continue // the whole word, which the word feature has
+			}
+			dst = append(dst, fnv(saltChar+uint32(g)<<8, buf[i:i+g])&(hashSize-1))
+		}
+	}
+	return dst
+}
 
 // linearModel is a multinomial logistic regression over the dense and the
 // hashed features.
 type linearModel struct {
-	name  string
-	mode  uint8 // hashAll, hashLexicon or hashNone
-	bias  [nClass]float32
-	dense [nDense][nClass]float32
-	w     []float32 // hashSize × nClass
+	name string
+	mode uint8 // hashAll, hashLexicon, hashNone or hashChars
+	// calA and calB calibrate the confidence: the probability that the
+	// chosen class is right is σ(calA·logit(p) + calB), p the model's
+	// probability of that class (Platt scaling, fitted on out-of-fold
+	// predictions of the training tweets). calA 1 and calB 0 leave p as it
+	// is.
+	calA, calB float32
+	bias       [nClass]float32
+	dense      [nDense][nClass]float32
+	w          []float32 // hashSize × nClass
 }
 
 // predict returns the class probabilities (Negative, Neutral, Positive).
@@ -184,6 +224,13 @@ func (m *linearModel) predict(d *[nDense]float64, feats []uint32) [nClass]float6
 	return softmax(z)
 }
 
+// confidence returns the calibrated probability that the class of
+// probability p is right.
+func (m *linearModel) confidence(p float64) float64 {
+	p = math.Min(math.Max(p, 1e-6), 1-1e-6)
+	return 1 / (1 + math.Exp(-(float64(m.calA)*math.Log(p/(1-p)) + float64(m.calB))))
+}
+
 func softmax(z [nClass]float64) [nClass]float64 {
 	mx := math.Max(z[0], math.Max(z[1], z[2]))
 	var s float64
@@ -197,24 +244,28 @@ func softmax(z [nClass]float64) [nClass]float64 {
 	return z
 }
 
-// The weights file: "AFSM", format version (1), name length and name, the
-// hashed-feature mode (uint32), the number of dense features (uint32), the
-// bias and dense weights as float32, then the hashed weights that are not
+// The weights file: "AFSM", format version (2), name length and name, the
+// hashed-feature mode (uint32), the calibration calA and calB (float32), the
+// number of dense features (uint32), the bias and dense weights as float32, then the hashed weights that are not
 // zero: their count, and for each the bucket (uint32) and one int16 per class
 // scaled by the file's quantisation step (float32, stored before them). Little
 // endian throughout.
-const modelMagic = "AFSM"
+const (
+	modelMagic  = "AFSM"
+	modelFormat = 2
+)
 
 var errModel = errors.New("sentiment: bad embedded model")
 
 func loadModel(b []byte) (*linearModel, error) {
 	r := reader{b: b}
-	if string(r.next(4)) != modelMagic || r.u32() != 1 {
+	if string(r.next(4)) != modelMagic || r.u32() != modelFormat {
 		return nil, errModel
 	}
 	m := &linearModel{name: string(r.next(int(r.u32())))}
 	m.mode = uint8(r.u32())
-	if m.mode > hashNone || r.u32() != nDense {
+	m.calA, m.calB = r.f32(), r.f32()
+	if m.mode > hashChars || r.u32() != nDense || !(m.calA > 0 && m.calA < 100) || !(math.Abs(float64(m.calB)) < 100) {
 		return nil, errModel
 	}
 	for c := range nClass {
@@ -252,12 +303,14 @@ func loadModel(b []byte) (*linearModel, error) {
 func encodeModel(m *linearModel) []byte {
 	var b []byte
 	b = append(b, modelMagic...)
-	b = binary.LittleEndian.AppendUint32(b, 1)
+	b = binary.LittleEndian.AppendUint32(b, modelFormat)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.name)))
 	b = append(b, m.name...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(m.mode))
-	b = binary.LittleEndian.AppendUint32(b, nDense)
 	f32 := func(x float32) { b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x)) }
+	f32(m.calA)
+	f32(m.calB)
+	b = binary.LittleEndian.AppendUint32(b, nDense)
 	for c := range nClass {
 		f32(m.bias[c])
 	}

@@ -51,8 +51,10 @@ type Score struct {
 	// Label is the class the model chose (see the package doc for the
 	// decision rule of each model).
 	Label Label
-	// Confidence in [0, 1] is how sure the model is of Label: the model's
-	// probability of the chosen class. It is 0 when Label is NotScored.
+	// Confidence in [0, 1] is the probability that Label is right,
+	// calibrated on held-out training tweets (see the package doc): of
+	// posts scored with Confidence 0.8, about 80 % have that label. It is
+	// 0 when Label is NotScored.
 	Confidence float64
 	// Model names the model and its version, "name@version"; empty when
 	// Label is NotScored because no model applies.

@@ -139,10 +139,16 @@ func (s *Scorer) Score(text, lang string) Score {
 	return l.score(sc, clip(text), &s.emo)
 }
 
-// Analyze detects the language of text (see [DetectLanguage]: tag is the
-// source's own tag, if any) and scores it; lang is the language used.
+// Analyze tells the language of text (see [GuessLanguage]: tag is the
+// source's own tag, if any) and scores it; lang is the language found, ""
+// when undetermined. A text without letters (emoji, emoticons) has no
+// language and is scored by the English model, whose training tweets
+// taught it their emoji.
 func (s *Scorer) Analyze(text, tag string) (sc Score, lang string, detected bool) {
-	lang, detected = DetectLanguage(text, tag)
+	lang, detected, d := guessLanguage(text, tag)
+	if lang == "" && d.latin && d.letters == 0 {
+		return s.Score(text, "en"), "", true
+	}
 	return s.Score(text, lang), lang, detected
 }
 
@@ -164,6 +170,7 @@ func (l *language) score(sc *scratch, text string, emo *emoji) Score {
 		lab, conf = Positive, p[2]
 	}
 	c := p[2] - p[0]
+	conf = l.model.confidence(conf)
 	if math.IsNaN(c) || math.IsNaN(conf) {
 		return Score{}
 	}

@@ -11,12 +11,14 @@ import (
 )
 
 // runSentiment is "aftershock sentiment eval FILE": our model beside VADER
-// on a labelled file.
+// on a labelled file: accuracy, macro-F1, per-class figures, confusion,
+// Pearson r where the file has scores, and the expected calibration error
+// of the confidences.
 func runSentiment(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "eval" {
 		return fmt.Errorf("%w: aftershock sentiment eval [flags] FILE", errUsage)
 	}
-	fs := newFlags(e, "sentiment eval", "[flags] FILE\n\nFormats: tweeteval (one text per line, labels 0/1/2 in --labels or the *_labels* file beside it),\nvader (id<TAB>mean rating<TAB>text), csv (header with text and label and/or score, optional lang)")
+	fs := newFlags(e, "sentiment eval", "[flags] FILE\n\nPrints our model and VADER side by side, with the calibration of their confidences (ECE).\nFormats: tweeteval (one text per line, labels 0/1/2 in --labels or the *_labels* file beside it),\nvader (id<TAB>mean rating<TAB>text), csv (header with text and label and/or score, optional lang)")
 	format := fs.String("format", "tweeteval", "tweeteval, vader or csv")
 	labels := fs.String("labels", "", "tweeteval: the labels file (default: FILE with 'text' replaced by 'labels')")
 	lang := fs.String("lang", "", "language of the examples (en, de); empty detects each")
