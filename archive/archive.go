@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/aftershock/aftershock/index"
@@ -42,6 +43,9 @@ type Archive struct {
 	Index    *index.Index
 	IndexErr error
 	log      *slog.Logger
+	// batchBytes bounds the text of one index batch: CatchUpBytes, less
+	// in tests.
+	batchBytes int
 }
 
 // Open opens (creating if need be) the data directory dir. If the index is
@@ -55,7 +59,7 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{Dir: dir, Store: st, log: log}
+	a := &Archive{Dir: dir, Store: st, log: log, batchBytes: CatchUpBytes}
 	ix, err := index.Open(filepath.Join(dir, IndexDir))
 	switch {
 	case errors.Is(err, index.ErrLocked):
@@ -95,11 +99,25 @@ func (a *Archive) needIndex() error {
 	return nil
 }
 
-// CatchUpBatch is how many posts one index batch takes.
+// CatchUpBatch is how many posts one index batch takes at most.
 const CatchUpBatch = 2000
+
+// CatchUpBytes bounds the text one index batch takes (a post counts with
+// at most index.MaxIndexedText): indexing costs about 190 times the text
+// in memory, so a batch of long posts is split rather than taking the
+// indexer to gigabytes. Ordinary posts (a few hundred bytes) fill
+// CatchUpBatch first.
+const CatchUpBytes = 2 << 20
 
 // CatchUp applies every store change the index has not seen and returns how
 // many posts it indexed. progress, if set, is called after each batch.
+//
+// A post the index cannot take (index.DocError: no creation time, a
+// document that fails to build) is left out, its older version removed
+// from the index, recorded in the store (Store.IndexSkips; check lists it)
+// and logged, and the rest of its batch applied: one bad post never stops
+// the indexer nor makes it retry for ever. An index that found itself
+// damaged (index.Damage) is logged here as it starts over from sequence 0.
 func (a *Archive) CatchUp(ctx context.Context, progress func(done int64, lastSeq int64)) (int64, error) {
 	if err := a.needIndex(); err != nil {
 		return 0, err
@@ -107,6 +125,9 @@ func (a *Archive) CatchUp(ctx context.Context, progress func(done int64, lastSeq
 	seq, err := a.Index.LastSeq()
 	if err != nil {
 		return 0, fmt.Errorf("catch up: %w", err)
+	}
+	if derr := a.Index.Damage(); derr != nil && a.log != nil {
+		a.log.Error("the search index was damaged; it is rebuilt from the archive (searches find less until then)", "err", derr)
 	}
 	var done int64
 	for {
@@ -120,18 +141,70 @@ func (a *Archive) CatchUp(ctx context.Context, progress func(done int64, lastSeq
 		if len(changes) == 0 {
 			return done, nil
 		}
-		docs := make([]index.Doc, len(changes))
-		for i, c := range changes {
-			docs[i] = DocOf(c)
+		for len(changes) > 0 {
+			n, size := 0, 0
+			for n < len(changes) && (n == 0 || size+textSize(changes[n]) <= a.batchBytes) {
+				size += textSize(changes[n])
+				n++
+			}
+			if err := a.apply(ctx, changes[:n]); err != nil {
+				return done, err
+			}
+			seq = changes[n-1].Seq
+			done += int64(n)
+			changes = changes[n:]
+			if progress != nil {
+				progress(done, seq)
+			}
 		}
-		seq = changes[len(changes)-1].Seq
-		if err := a.Index.Apply(docs, nil, seq); err != nil {
-			return done, fmt.Errorf("catch up to seq %d: %w", seq, err)
+	}
+}
+
+// textSize is what a stored post weighs in an index batch.
+func textSize(s store.Stored) int {
+	return min(len(s.Text), index.MaxIndexedText) + 256
+}
+
+// apply indexes changes (in seq order) in one batch, leaving out the
+// posts the index cannot take.
+func (a *Archive) apply(ctx context.Context, changes []store.Stored) error {
+	seq := changes[len(changes)-1].Seq
+	docs := make([]index.Doc, 0, len(changes))
+	for _, c := range changes {
+		docs = append(docs, DocOf(c))
+	}
+	var skipped []string
+	for {
+		err := a.Index.Apply(docs, skipped, seq)
+		var de *index.DocError
+		if !errors.As(err, &de) {
+			if err != nil {
+				return fmt.Errorf("catch up to seq %d: %w", seq, err)
+			}
+			return nil
 		}
-		done += int64(len(changes))
-		if progress != nil {
-			progress(done, seq)
+		i := slices.IndexFunc(docs, func(d index.Doc) bool { return d.Post.ID == de.ID })
+		if i < 0 {
+			return fmt.Errorf("catch up to seq %d: %w", seq, err)
 		}
+		a.skip(ctx, changes, de)
+		docs = slices.Delete(docs, i, i+1)
+		skipped = append(skipped, de.ID)
+	}
+}
+
+// skip records and logs a post the index cannot take.
+func (a *Archive) skip(ctx context.Context, changes []store.Stored, de *index.DocError) {
+	var seq int64
+	for _, c := range changes {
+		if c.ID == de.ID {
+			seq = c.Seq
+		}
+	}
+	err := a.Store.RecordIndexSkip(ctx, de.ID, seq, de.Err.Error())
+	if a.log != nil {
+		a.log.Error("indexer: a post cannot be indexed; it is left out of the search index ('aftershock check' lists it)",
+			"post", de.ID, "seq", seq, "err", de.Err, "record_err", err)
 	}
 }
 

@@ -17,6 +17,11 @@ type Report struct {
 	Extra                 []string // in the index, not in the store
 	// How many of each there are; the lists above hold at most MaxListed.
 	NumMissing, NumStale, NumExtra int64
+	// Skipped are the posts the indexer left out at their current version
+	// (see CatchUp), with the reason after a colon; NumSkipped counts them.
+	// They are not differences.
+	Skipped    []string
+	NumSkipped int64
 	// Behind is how many stored posts changed after IndexSeq: the changes
 	// the index has yet to apply (CatchUp applies them).
 	Behind int64
@@ -32,7 +37,7 @@ type Report struct {
 // such an index equal again; no reindex is needed.
 func (r Report) OnlyBehind() bool {
 	return !r.OK() && r.IndexSeq < r.StoreSeq && r.unexplained == 0 && r.NumExtra == 0 &&
-		r.IndexDocs <= r.StorePosts
+		r.IndexDocs <= r.StorePosts-r.NumSkipped
 }
 
 // MaxListed is how many ids a Report lists per kind of difference.
@@ -41,7 +46,7 @@ const MaxListed = 50
 // OK reports whether the index equals the store.
 func (r Report) OK() bool {
 	return len(r.Missing) == 0 && len(r.Stale) == 0 && len(r.Extra) == 0 && r.StoreSeq == r.IndexSeq &&
-		r.StorePosts == r.IndexDocs
+		r.StorePosts-r.NumSkipped == r.IndexDocs
 }
 
 // Check compares every post in the store with its document in the index.
@@ -66,6 +71,10 @@ func (a *Archive) Check(ctx context.Context) (Report, error) {
 		return r, fmt.Errorf("check: %w", err)
 	}
 	r.IndexDocs = int64(len(sigs))
+	skips, err := a.Store.IndexSkips(ctx)
+	if err != nil {
+		return r, fmt.Errorf("check: %w", err)
+	}
 	add := func(list *[]string, id string) {
 		if len(*list) < MaxListed {
 			*list = append(*list, id)
@@ -79,7 +88,11 @@ func (a *Archive) Check(ctx context.Context) (Report, error) {
 		}
 		sig, ok := sigs[s.ID]
 		differs := true
-		switch {
+		switch k, skipped := skips[s.ID]; {
+		case !ok && skipped && k.Seq == s.Seq:
+			r.NumSkipped++
+			add(&r.Skipped, s.ID+": "+k.Reason)
+			differs = false
 		case !ok:
 			r.NumMissing++
 			add(&r.Missing, s.ID)

@@ -180,6 +180,16 @@ CREATE TABLE api_tokens (
 );
 CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens(name) WHERE revoked_at IS NULL;
 `,
+	// 7: posts the indexer had to leave out, at the version (seq) it
+	// could not index, and why.
+	`
+CREATE TABLE index_skips (
+	post_id TEXT PRIMARY KEY,
+	seq     INTEGER NOT NULL,
+	reason  TEXT NOT NULL,
+	at      TEXT NOT NULL
+);
+`,
 }
 
 // SchemaVersion returns the schema version this build writes.

@@ -69,6 +69,15 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintln(w)
 	}
+	if r.NumSkipped > 0 {
+		fmt.Fprintf(w, "%s posts left out of the index, which cannot take them (they are searchable again once they change):\n", thousands(r.NumSkipped))
+		for _, s := range r.Skipped {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+		if r.NumSkipped > int64(len(r.Skipped)) {
+			fmt.Fprintln(w, "  …")
+		}
+	}
 	if r.OnlyBehind() {
 		return fmt.Errorf("%w by %s changes (index sequence %s, archive %s): the next search or 'aftershock serve' catches it up; no reindex is needed",
 			errBehind, thousands(r.Behind), thousands(r.IndexSeq), thousands(r.StoreSeq))
