@@ -367,11 +367,20 @@ func documentPart(r io.Reader, firstLine, max int, inArray bool, yield func(RawR
 		}
 		line := lc.lineAt(lc.read-int64(n)) + 1
 		br := bufio.NewReaderSize(io.MultiReader(held, lc.r), 1<<16)
-		line, err := skipSpace(br, line)
+		ws, line, err := skipSpace(br, line)
 		if c, _ := br.Peek(1); err == nil && element && len(c) == 1 && c[0] == ',' {
 			// The decoder may stop before the comma that precedes the element.
 			_, _ = br.Discard(1)
-			line, err = skipSpace(br, line)
+			var k int
+			k, line, err = skipSpace(br, line)
+			ws += 1 + k
+		}
+		if err == nil && ws >= n {
+			// Only white space was over the limit: no value was cut short.
+			return resume{r: br, line: line, inArray: element}, true
+		}
+		if err == io.EOF && ws >= n && !element {
+			return resume{}, false
 		}
 		if err == nil && !yield(RawRecord{Line: line, Err: &TooLongError{What: "value", Limit: max}}) {
 			return resume{}, false
@@ -380,7 +389,7 @@ func documentPart(r io.Reader, firstLine, max int, inArray bool, yield func(RawR
 			line, err = skipValue(br, line)
 		}
 		if err == nil && element {
-			line, err = skipSpace(br, line)
+			_, line, err = skipSpace(br, line)
 			if err == nil {
 				var c byte
 				if c, err = br.ReadByte(); err == nil {
@@ -412,27 +421,34 @@ func documentPart(r io.Reader, firstLine, max int, inArray bool, yield func(RawR
 		}
 		return resume{r: br, line: line}, true
 	}
+	// bail reports err and ends this part, or goes on after a value over
+	// the limit.
+	bail := func(err error) (resume, bool) {
+		fail(err)
+		if tooLong {
+			return skip()
+		}
+		return resume{}, false
+	}
 	// At the top level More reports whether another value follows; it leaves
-	// the decoder's buffer at that value's first byte.
+	// the decoder's buffer at that value's first byte. White space between
+	// values counts against the limit as the next value does.
 	for {
 		element = inArray
+		lim.start = dec.InputOffset()
 		if !inArray {
 			if !dec.More() {
 				break
 			}
 			if startsArray(dec) {
 				if _, err := dec.Token(); err != nil {
-					fail(err)
-					if tooLong {
-						return skip()
-					}
-					return resume{}, false
+					return bail(err)
 				}
 				inArray, element = true, true
 			}
 		}
 		if element {
-			for dec.More() {
+			for lim.start = dec.InputOffset(); dec.More(); lim.start = dec.InputOffset() {
 				if !value() {
 					if tooLong {
 						return skip()
@@ -441,8 +457,7 @@ func documentPart(r io.Reader, firstLine, max int, inArray bool, yield func(RawR
 				}
 			}
 			if _, err := dec.Token(); err != nil {
-				fail(err)
-				return resume{}, false
+				return bail(err)
 			}
 			inArray = false
 			continue
@@ -460,25 +475,27 @@ func documentPart(r io.Reader, firstLine, max int, inArray bool, yield func(RawR
 		if err == nil {
 			err = errors.New("unexpected value")
 		}
-		fail(err)
+		return bail(err)
 	}
 	return resume{}, false
 }
 
-// skipSpace reads past white space, counting lines from line.
-func skipSpace(br *bufio.Reader, line int) (int, error) {
+// skipSpace reads past white space, counting lines from line; n is the
+// number of bytes read past.
+func skipSpace(br *bufio.Reader, line int) (n, lines int, err error) {
 	for {
 		c, err := br.ReadByte()
 		if err != nil {
-			return line, err
+			return n, line, err
 		}
 		switch c {
 		case '\n':
 			line++
 		case ' ', '\t', '\r':
 		default:
-			return line, br.UnreadByte()
+			return n, line, br.UnreadByte()
 		}
+		n++
 	}
 }
 
@@ -489,6 +506,18 @@ func skipValue(br *bufio.Reader, line int) (int, error) {
 	inString, escaped := false, false
 	first := true
 	for {
+		if inString && !escaped && br.Buffered() > 0 {
+			// Most of a long value is string: pass over it a buffer at a time.
+			buf, _ := br.Peek(br.Buffered())
+			i := bytes.IndexAny(buf, "\"\\\n")
+			if i < 0 {
+				i = len(buf)
+			}
+			_, _ = br.Discard(i)
+			if i == len(buf) {
+				continue
+			}
+		}
 		c, err := br.ReadByte()
 		if err != nil {
 			if err == io.EOF && depth == 0 && !inString && !first {

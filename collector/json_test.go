@@ -65,6 +65,9 @@ func FuzzJSONValues(f *testing.F) {
 			if (r.Err == nil) == (r.Data == nil) {
 				t.Fatalf("record %+v: exactly one of Data and Err must be set", r)
 			}
+			if len(r.Data) > 33 {
+				t.Fatalf("record of %d bytes passed a limit of 32", len(r.Data))
+			}
 			if r.Line < 1 {
 				t.Fatalf("line %d < 1", r.Line)
 			}
@@ -98,6 +101,10 @@ func TestRecordLimit(t *testing.T) {
 			[]rec{{2, "", true}, {3, `2`, false}}},
 		{"truncated after", "[\n\"" + big + "\",\n{\"b\":",
 			[]rec{{2, "", true}, {3, "", true}}},
+		{"white space", "[\n{\"a\": 1}," + strings.Repeat(" ", 300) + "\n{\"b\": 2}]" + strings.Repeat("\n", 300) + "{\"c\": 3}",
+			[]rec{{2, `{"a": 1}`, false}, {3, `{"b": 2}`, false}, {303, `{"c": 3}`, false}}},
+		{"white space after [", "[\n" + strings.Repeat(" ", 300) + "{\"b\": 2}" + strings.Repeat(" ", 300) + "\n]",
+			[]rec{{2, `{"b": 2}`, false}}},
 		{"line", "{\"a\": 1}\n{\"big\": \"" + big + "\"}\n{\"b\": 2}",
 			[]rec{{1, `{"a": 1}`, false}, {2, "", true}, {3, `{"b": 2}`, false}}},
 	}
