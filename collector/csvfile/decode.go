@@ -42,8 +42,8 @@ type Options struct {
 	Note func(msg string)
 	// MaxRecordBytes bounds one row (a quoted cell may hold line breaks,
 	// and a quote left open holds the rest of the file); zero is
-	// collector.MaxRecordBytes. A longer row is an Err item and ends the
-	// input, since where it ends cannot be told.
+	// collector.MaxRecordBytes. A longer row is an Err item, read past
+	// without being held; the rows after it are read.
 	MaxRecordBytes int
 }
 
@@ -64,8 +64,8 @@ type heldRow struct {
 
 // Decode reads the CSV file r: a header row, then one post per row, as the
 // package documentation describes. A row that cannot be read is an Err item
-// and the next row is read; only a header that cannot be used, a row over
-// Options.MaxRecordBytes or a reader that fails ends the input early.
+// and the next row is read; only a header that cannot be used or a reader
+// that fails ends the input early.
 func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 	return func(yield func(collector.Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
@@ -77,12 +77,24 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 			max = collector.MaxRecordBytes
 		}
 		comma := sniffDelimiter(br)
-		lim := &rowLimit{r: br, max: max}
-		cr := csv.NewReader(lim)
-		cr.Comma = comma
-		cr.LazyQuotes = false
-		cr.FieldsPerRecord = -1
-		cr.ReuseRecord = true
+		lim := &rowLimit{r: br, max: max, comma: byte(comma)}
+		var (
+			cr       *csv.Reader
+			base     int64 // input offset where cr starts
+			lineBase int   // lines before it
+		)
+		// A new reader starts after a row over the limit, which the old one
+		// holds part of.
+		newReader := func() {
+			cr = csv.NewReader(lim)
+			cr.Comma = comma
+			cr.LazyQuotes = false
+			cr.FieldsPerRecord = -1
+			cr.ReuseRecord = true
+			base, lim.start = lim.read, lim.read
+			lineBase = lim.lineAt(lim.read)
+		}
+		newReader()
 
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -92,7 +104,7 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 			yield(collector.Item{Line: errLine(err, 1), Err: fmt.Errorf("csv: header: %w", err)})
 			return
 		}
-		lim.start = cr.InputOffset()
+		lim.start = base + cr.InputOffset()
 		header := append([]string(nil), rec...)
 		d, err := newRowDecoder(header, opts)
 		if err != nil {
@@ -136,17 +148,26 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 				break
 			}
 			var h heldRow
-			if errors.Is(err, errRowTooLong) {
-				d.times.gaveUp = true
-				if drain() {
-					yield(collector.Item{Line: lim.lineAt(lim.start) + 1, Err: fmt.Errorf("csv: row longer than %d bytes (a quote left open?); the rest of the file is not read", max)})
-				}
-				return
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				// Lines as the whole input counts them, not this reader.
+				pe.StartLine += lineBase
+				pe.Line += lineBase
 			}
-			lim.start = cr.InputOffset()
-			if err != nil {
-				var pe *csv.ParseError
-				if !errors.As(err, &pe) {
+			switch {
+			case errors.Is(err, errRowTooLong):
+				h = heldRow{line: lim.lineAt(lim.start) + 1, err: fmt.Errorf("csv: row longer than %d bytes (a quote left open?), skipped", max)}
+				if err := lim.skipRow(); err != nil && err != io.EOF {
+					d.times.gaveUp = true
+					if drain() {
+						yield(collector.Item{Line: h.line, Err: fmt.Errorf("csv: read: %w", err)})
+					}
+					return
+				}
+				newReader()
+			case err != nil:
+				lim.start = base + cr.InputOffset()
+				if pe == nil {
 					d.times.gaveUp = true
 					if drain() {
 						yield(collector.Item{Line: errLine(err, lastLine), Err: fmt.Errorf("csv: read: %w", err)})
@@ -154,9 +175,11 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 					return
 				}
 				h = heldRow{line: errLine(err, lastLine), err: fmt.Errorf("csv: %w", err)}
-			} else {
+			default:
+				lim.start = base + cr.InputOffset()
 				h.rec = rec
 				h.line, _ = cr.FieldPos(0)
+				h.line += lineBase
 			}
 			lastLine = h.line
 			// After the look-ahead gave up, rows no longer wait, but a
@@ -193,15 +216,60 @@ func Decode(r io.Reader, opts Options) iter.Seq[collector.Item] {
 
 // rowLimit fails a read that would take the row being read (from input
 // offset start on) past max bytes, so that a quote left open cannot make
-// the CSV reader hold the rest of the file. It remembers where the lines
-// break after start, to name the line of such a row.
+// the CSV reader hold the rest of the file. It follows the quoting of
+// every byte it hands on (as encoding/csv reads it without LazyQuotes), so
+// that such a row can be read past to its end, and remembers where the
+// lines break after start, to name the line of a row.
 type rowLimit struct {
-	r     io.Reader
+	r     *bufio.Reader
 	read  int64 // bytes handed to the CSV reader
 	start int64 // input offset where the current row starts
 	max   int
+	comma byte
+	st    quoting
 	nl    []int64 // offsets of line breaks not yet counted
 	line  int     // lines counted
+}
+
+// quoting is where a byte falls in a CSV row.
+type quoting uint8
+
+const (
+	fieldStart quoting = iota // at the start of a field
+	unquoted                  // in a field that does not start with a quote
+	quoted                    // in a quoted field
+	quoteSeen                 // just after a quote in a quoted field: its end, or the first of two
+)
+
+// feed follows c; it reports whether c ends a row.
+func (l *rowLimit) feed(c byte) bool {
+	switch l.st {
+	case quoted:
+		if c == '"' {
+			l.st = quoteSeen
+		}
+		return false
+	case quoteSeen:
+		if c == '"' {
+			l.st = quoted
+			return false
+		}
+	case fieldStart:
+		if c == '"' {
+			l.st = quoted
+			return false
+		}
+	}
+	switch c {
+	case '\n':
+		l.st = fieldStart
+		return true
+	case l.comma:
+		l.st = fieldStart
+	default:
+		l.st = unquoted
+	}
+	return false
 }
 
 var errRowTooLong = errors.New("row too long")
@@ -219,16 +287,54 @@ func (l *rowLimit) Read(p []byte) (int, error) {
 		p = p[:allowed]
 	}
 	n, err := l.r.Read(p)
-	for i := 0; ; {
-		j := bytes.IndexByte(p[i:n], '\n')
-		if j < 0 {
-			break
-		}
-		l.nl = append(l.nl, l.read+int64(i+j))
-		i += j + 1
-	}
-	l.read += int64(n)
+	l.pass(p[:n])
 	return n, err
+}
+
+// pass records the bytes b, handed on or read past.
+func (l *rowLimit) pass(b []byte) {
+	for i, c := range b {
+		if c == '\n' {
+			l.nl = append(l.nl, l.read+int64(i))
+		}
+		l.feed(c)
+	}
+	l.read += int64(len(b))
+}
+
+// skipRow reads past the rest of the row over the limit, without holding
+// it. A quote left open takes it to the end of the input (io.EOF).
+func (l *rowLimit) skipRow() error {
+	for {
+		if l.r.Buffered() == 0 {
+			if _, err := l.r.Peek(1); err != nil {
+				return err
+			}
+		}
+		b, _ := l.r.Peek(l.r.Buffered())
+		end := -1
+		for i, c := range b {
+			if l.feed(c) {
+				end = i
+				break
+			}
+		}
+		n := len(b)
+		if end >= 0 {
+			n = end + 1
+		}
+		// The bytes are fed already: count them and their lines.
+		for i, c := range b[:n] {
+			if c == '\n' {
+				l.nl = append(l.nl, l.read+int64(i))
+			}
+		}
+		l.read += int64(n)
+		_, _ = l.r.Discard(n)
+		if end >= 0 {
+			return nil
+		}
+	}
 }
 
 // lineAt returns the number of line breaks before offset off, forgetting
