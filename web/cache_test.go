@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -83,5 +85,101 @@ func TestPageCacheOneBuildAtATime(t *testing.T) {
 	}
 	if v, _ := c.get(ctx, key(7), late, value(8)); v != 8 {
 		t.Errorf("after a failed build the next request builds again: %d", v)
+	}
+}
+
+// TestPageCachePanic: a build that panics fails its own request and the
+// requests waiting for it with an error (they waited for ever), and the
+// next request builds again.
+func TestPageCachePanic(t *testing.T) {
+	ctx := context.Background()
+	c := newPageCache[int](time.Minute, 16)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	key := pageKey{slug: "s3", seq: 1}
+	release, started := make(chan struct{}), make(chan struct{})
+	builder := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				builder <- fmt.Errorf("the panic left get: %v", v)
+			}
+		}()
+		_, err := c.get(ctx, key, now, func() (int, error) { close(started); <-release; panic("template bug") })
+		builder <- err
+	}()
+	<-started
+	waiters := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, err := c.get(ctx, key, now, func() (int, error) { return 2, nil })
+			waiters <- err
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // the waiters join the build
+	close(release)
+	for i := range 4 {
+		ch := waiters
+		if i == 0 {
+			ch = builder
+		}
+		select {
+		case err := <-ch:
+			if err == nil || !strings.Contains(err.Error(), "panicked: template bug") {
+				t.Errorf("request %d: %v, want the build's panic as an error", i, err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("request %d still waits for the build that panicked", i)
+		}
+	}
+	if v, err := c.get(ctx, key, now, func() (int, error) { return 3, nil }); v != 3 || err != nil {
+		t.Errorf("after the panic: %d %v, want a new build", v, err)
+	}
+}
+
+// TestPageCacheContexts: a waiter stops waiting when its own context
+// ends; a waiter whose builder's request ended (the client left) builds
+// the page itself rather than fail with the other request's error.
+func TestPageCacheContexts(t *testing.T) {
+	c := newPageCache[int](time.Minute, 16)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	key := pageKey{slug: "s3", seq: 1}
+	builderCtx, leave := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	builder := make(chan error, 1)
+	go func() {
+		_, err := c.get(builderCtx, key, now, func() (int, error) {
+			close(started)
+			<-builderCtx.Done()
+			return 0, fmt.Errorf("search: %w", builderCtx.Err())
+		})
+		builder <- err
+	}()
+	<-started
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := c.get(short, key, now, func() (int, error) { return 2, nil }); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+		t.Errorf("waiter with a deadline: %v after %v", err, time.Since(start))
+	}
+	waiter := make(chan int, 1)
+	go func() {
+		v, err := c.get(context.Background(), key, now, func() (int, error) { return 2, nil })
+		if err != nil {
+			t.Errorf("waiter whose builder left: %v", err)
+		}
+		waiter <- v
+	}()
+	time.Sleep(50 * time.Millisecond)
+	leave()
+	if err := <-builder; !errors.Is(err, context.Canceled) {
+		t.Errorf("builder: %v", err)
+	}
+	select {
+	case v := <-waiter:
+		if v != 2 {
+			t.Errorf("waiter got %d, want its own build (2)", v)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the waiter still waits")
 	}
 }
