@@ -12,6 +12,9 @@
 //     process holds it works on the store alone (Index is nil) and says so.
 //   - A damaged index never stops the archive from opening: the store opens,
 //     IndexErr says what is wrong, and Reindex rebuilds the index.
+//   - A full disk never stops the archive from being read: the store opens
+//     read-only (Store.ReadOnly), and an index that cannot be opened for
+//     lack of space is ErrIndexDiskFull, not damaged.
 package archive
 
 import (
@@ -64,6 +67,8 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Archive, error) {
 	switch {
 	case errors.Is(err, index.ErrLocked):
 		a.IndexErr = fmt.Errorf("%w: %v", ErrIndexBusy, err)
+	case store.IsDiskFull(err):
+		a.IndexErr = fmt.Errorf("%w: %v", ErrIndexDiskFull, err)
 	case err != nil:
 		a.IndexErr = fmt.Errorf("%w: %v", ErrIndexDamaged, err)
 	default:
@@ -90,6 +95,9 @@ func (a *Archive) Close() error {
 var (
 	ErrIndexBusy    = errors.New("the search index is in use by another aftershock process (is 'aftershock serve' running?)")
 	ErrIndexDamaged = errors.New("the search index cannot be opened; 'aftershock reindex' rebuilds it from the archive")
+	// ErrIndexDiskFull: the index could not be opened for lack of space;
+	// it is not damaged, and rebuilding it would only lose it.
+	ErrIndexDiskFull = errors.New("the search index cannot be opened: the disk holding it is full")
 )
 
 func (a *Archive) needIndex() error {
@@ -253,6 +261,10 @@ func DocOf(s store.Stored) index.Doc {
 func (a *Archive) Reindex(ctx context.Context, progress func(done, lastSeq int64)) (int64, error) {
 	if errors.Is(a.IndexErr, ErrIndexBusy) {
 		return 0, a.IndexErr
+	}
+	if a.Store.ReadOnly() {
+		// Throwing the index away on a full disk would only lose it.
+		return 0, fmt.Errorf("reindex: %w: the archive is open read-only; the index is kept until there is space", store.ErrDiskFull)
 	}
 	if a.Index != nil {
 		if err := a.Index.Close(); err != nil {

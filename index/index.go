@@ -317,6 +317,11 @@ func (ix *Index) add(b *bleve.Batch, f *fields) (err error) {
 
 // search runs req on the current Bleve index (see reopen).
 func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	// After a failed batch Bleve panics on searches too ("assignment to
+	// entry in nil map"): reopen first, as Apply does.
+	if err := ix.reopen(); err != nil {
+		return nil, err
+	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	defer ix.recoverRead("search", &err)
@@ -412,6 +417,9 @@ func (ix *Index) LastSeq() (int64, error) {
 // Count returns the number of documents in the index, deleted posts
 // included.
 func (ix *Index) Count() (n uint64, err error) {
+	if err := ix.reopen(); err != nil {
+		return 0, err
+	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	defer ix.recoverRead("count", &err)

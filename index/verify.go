@@ -148,18 +148,46 @@ func verifyDir(dir string) (lastSeq []byte, err error) {
 }
 
 // walk reads every key and value of b and of the buckets inside it, so
-// that bbolt visits every page in use.
+// that bbolt visits every page in use. A damaged page can make a bucket's
+// tree loop (a page pointing back at its parent): keys must come in
+// strictly increasing order, no bucket root may be met twice, and at most
+// maxKeys keys are read.
 func walk(b *bbolt.Bucket) error {
-	return b.ForEach(func(k, v []byte) error {
-		if v == nil {
-			if sub := b.Bucket(k); sub != nil {
-				return walk(sub)
+	seen := map[uint64]bool{}
+	keys := 0
+	var visit func(b *bbolt.Bucket) error
+	visit = func(b *bbolt.Bucket) error {
+		if r := uint64(b.Root()); r != 0 {
+			if seen[r] {
+				return fmt.Errorf("bucket page %d is reached twice", r)
 			}
-			return fmt.Errorf("key %x has neither a value nor a bucket", k)
+			seen[r] = true
 		}
-		return nil
-	})
+		var prev []byte
+		return b.ForEach(func(k, v []byte) error {
+			if keys++; keys > maxKeys {
+				return fmt.Errorf("more than %d keys", maxKeys)
+			}
+			if prev != nil && bytes.Compare(k, prev) <= 0 {
+				return fmt.Errorf("key %x after %x: out of order", k, prev)
+			}
+			prev = k
+			if v == nil {
+				sub := b.Bucket(k)
+				if sub == nil {
+					return fmt.Errorf("key %x has neither a value nor a bucket", k)
+				}
+				return visit(sub)
+			}
+			return nil
+		})
+	}
+	return visit(b)
 }
+
+// maxKeys bounds walk: an index's root.bolt holds a few keys per segment
+// and snapshot.
+const maxKeys = 1 << 20
 
 // damage is an error wrapping ErrDamaged for the index in dir.
 func damage(dir, format string, args ...any) error {

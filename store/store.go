@@ -19,7 +19,7 @@ var ErrNotFound = errors.New("not in the archive")
 // Store is the archive. It is safe for concurrent use, and several processes
 // may open the same file.
 type Store struct {
-	db    *sql.DB
+	db    *conn
 	path  string
 	now   func() time.Time
 	codec codec
@@ -78,15 +78,23 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
-	s := &Store{db: db, path: path, now: time.Now, codec: c}
+	s := &Store{db: &conn{DB: db}, path: path, now: time.Now, codec: c}
 	for _, o := range opts {
 		o(s)
 	}
 	if err := s.check(ctx); err != nil {
-		s.Close()
-		return nil, err
+		// A full disk makes a WAL database unreadable the usual way: read
+		// it without writing anything.
+		if !errors.Is(err, ErrDiskFull) && !(errors.Is(err, errIO) && noSpace(filepath.Dir(path))) {
+			s.Close()
+			return nil, err
+		}
+		if err := s.openFull(ctx, err); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
-	if err := migrate(ctx, db); err != nil {
+	if err := migrate(ctx, s.db.DB); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
@@ -112,22 +120,32 @@ func damaged(path string, detail any) error {
 func (s *Store) check(ctx context.Context) error {
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		if IsDiskFull(err) {
-			return fmt.Errorf("open archive %s: %w", s.path, diskFull(err))
-		}
-		return damaged(s.path, fmt.Errorf("not a readable SQLite database: %w", err))
+		return s.checkErr(fmt.Errorf("not a readable SQLite database: %w", err))
 	}
 	var res string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&res); err != nil {
-		if IsDiskFull(err) {
-			return fmt.Errorf("open archive %s: %w", s.path, diskFull(err))
-		}
-		return damaged(s.path, err)
+		return s.checkErr(err)
 	}
 	if res != "ok" {
 		return damaged(s.path, res)
 	}
 	return nil
+}
+
+// errIO marks an I/O error while opening: a full disk or a failing one,
+// not a damaged file.
+var errIO = errors.New("cannot read the archive file")
+
+// checkErr classifies an error of check: a full disk, an I/O error, or a
+// damaged file.
+func (s *Store) checkErr(err error) error {
+	switch {
+	case IsDiskFull(err):
+		return fmt.Errorf("open archive %s: %w", s.path, diskFull(err))
+	case isIOErr(err):
+		return fmt.Errorf("open archive %s: %w: %w", s.path, errIO, err)
+	}
+	return damaged(s.path, err)
 }
 
 // Path returns the archive's file name.

@@ -277,5 +277,11 @@ func catchUp(ctx context.Context, e *env, a *archive.Archive) error {
 		}
 	}
 	_, err = a.CatchUp(ctx, progress)
+	if store.IsDiskFull(err) {
+		// Read what is indexed: the rest waits for space.
+		fmt.Fprintf(e.stderr, "The disk holding %s is full: the index cannot catch up with the archive; searching it as it is (%s changes behind)\n",
+			a.Dir, thousands(head-seq))
+		return nil
+	}
 	return err
 }

@@ -37,9 +37,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	readOnly := a.Store.ReadOnly()
+	if readOnly {
+		fmt.Fprintf(e.stderr, "The disk holding %s is full: serving the archive read-only. Searching and reading work; imports, edits, "+
+			"tokens and live collection fail (507) until there is space and serve is restarted.\n", a.Dir)
+	}
 	if a.Index == nil {
 		if errors.Is(a.IndexErr, archive.ErrIndexBusy) {
 			return fmt.Errorf("%v: one server per data directory", a.IndexErr)
+		}
+		if readOnly || errors.Is(a.IndexErr, archive.ErrIndexDiskFull) {
+			return fmt.Errorf("%v; rebuilding it needs space on the disk holding %s", a.IndexErr, a.Dir)
 		}
 		fmt.Fprintf(e.stderr, "%v\nrebuilding the index from the archive…\n", a.IndexErr)
 		if err := rebuildIndex(ctx, e, a); err != nil {
@@ -47,7 +55,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	isDemo := false
-	if *withDemo {
+	if *withDemo && !readOnly {
 		st, err := a.Store.Stats(ctx)
 		if err != nil {
 			return err
