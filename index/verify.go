@@ -35,7 +35,7 @@ var (
 	boltSnapshots = []byte{'s'}
 	boltPath      = []byte{'p'}
 	boltInternal  = []byte{'i'}
-	boltMeta      = []byte{'m'}
+	boltMetaKey      = []byte{'m'}
 )
 
 // verifyDir checks the index in dir before Bleve opens it, since Bleve
@@ -63,6 +63,15 @@ func verifyDir(dir string) (lastSeq []byte, err error) {
 		return nil, damage(dir, "%s: %v", rootBolt, err)
 	}
 	defer db.Close()
+	// With bbolt's lock held, nobody writes the file: check its pages
+	// before bbolt walks them.
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	if err := checkBolt(raw); err != nil {
+		return nil, damage(dir, "%s: %v", rootBolt, err)
+	}
 	var segments []string
 	err = db.View(func(tx *bbolt.Tx) (err error) {
 		// bbolt panics on damaged pages; tx.Check would do so in a
@@ -101,7 +110,7 @@ func verifyDir(dir string) (lastSeq []byte, err error) {
 		if snap == nil {
 			return fmt.Errorf("%s: newest snapshot %x is not a bucket", rootBolt, k)
 		}
-		if snap.Bucket(boltMeta) == nil {
+		if snap.Bucket(boltMetaKey) == nil {
 			return fmt.Errorf("%s: newest snapshot %x has no meta-data", rootBolt, k)
 		}
 		return snap.ForEachBucket(func(name []byte) error {
@@ -118,7 +127,7 @@ func verifyDir(dir string) (lastSeq []byte, err error) {
 				if v := b.Get(keyLastSeq); v != nil {
 					lastSeq = bytes.Clone(v)
 				}
-			case bytes.Equal(name, boltMeta):
+			case bytes.Equal(name, boltMetaKey):
 			default:
 				p := b.Get(boltPath)
 				if len(p) == 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"go.etcd.io/bbolt"
 )
 
 // damageFixture writes an index of 300 posts in three batches to a new
@@ -278,4 +279,44 @@ func TestReadPanic(t *testing.T) {
 	if got, err := readAll(ix); err != nil || got != want {
 		t.Errorf("rebuilt and opened again: %v", err)
 	}
+}
+
+// FuzzCheckBolt: checkBolt reads any bytes without panicking or looping,
+// and a root.bolt it accepts is one bbolt can walk without panicking.
+func FuzzCheckBolt(f *testing.F) {
+	dir := filepath.Join(f.TempDir(), "index")
+	ix, err := Open(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for batch, docs := range fixtureDocs()[:2] {
+		if err := ix.Apply(docs, nil, int64(batch+1)*100); err != nil {
+			f.Fatal(err)
+		}
+	}
+	ix.Close()
+	seed, err := os.ReadFile(filepath.Join(dir, scorchDir, rootBolt))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add(seed[:4096])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if checkBolt(b) != nil {
+			return
+		}
+		path := filepath.Join(t.TempDir(), "root.bolt")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		db.View(func(tx *bbolt.Tx) error {
+			return tx.ForEach(func(_ []byte, b *bbolt.Bucket) error { return walk(b) })
+		})
+	})
 }
