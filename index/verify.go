@@ -35,7 +35,7 @@ var (
 	boltSnapshots = []byte{'s'}
 	boltPath      = []byte{'p'}
 	boltInternal  = []byte{'i'}
-	boltMetaKey      = []byte{'m'}
+	boltMetaKey   = []byte{'m'}
 )
 
 // verifyDir checks the index in dir before Bleve opens it, since Bleve
