@@ -150,8 +150,10 @@ func (c *boltChecker) page(id uint64, want uint16) ([]byte, error) {
 	if got := le64(h); got != id {
 		return nil, fmt.Errorf("page %d says it is page %d", id, got)
 	}
-	if flags := le16(h[8:]); flags&want == 0 {
-		return nil, fmt.Errorf("page %d has flags %#x, want %#x", id, flags, want)
+	// Exactly one type: bbolt tests leaf before branch in some places and
+	// branch before leaf in others.
+	if flags := le16(h[8:]); flags&want == 0 || flags&(flags-1) != 0 {
+		return nil, fmt.Errorf("page %d has flags %#x, want one of %#x", id, flags, want)
 	}
 	overflow := uint64(le32(h[12:]))
 	if id+overflow >= c.hwm {
@@ -234,6 +236,8 @@ func (c *boltChecker) node(p []byte, branch bool, id uint64) error {
 				if err := c.tree(root); err != nil {
 					return fmt.Errorf("bucket %x: %w", key, err)
 				}
+			} else if len(val) < 16+pageHeader || le16(val[16+8:]) != flagLeaf {
+				return fmt.Errorf("page %d: inline bucket %x is not a leaf", id, key)
 			} else if err := c.node(val[16:], false, 0); err != nil {
 				return fmt.Errorf("inline bucket %x: %w", key, err)
 			}
