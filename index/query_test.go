@@ -137,6 +137,7 @@ func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{
 		`s3 OR aws "is down"`, "(a OR b) -c", "from:jack #aws @bob domain:x.com lang:de source:twitter",
 		"NOT (a b)", `source:"a b"`, "stör*", "((", `"`, "a OR", "-", "--x", "über\u00a0alles", "\xff\xfe",
+		strings.Repeat(`"the the the" `, 30), strings.Repeat("a-b-c ", 30), strings.Repeat("xy* ", 70),
 	} {
 		f.Add(s)
 	}
