@@ -68,9 +68,16 @@ func statusOf(err error) (int, string) {
 		return http.StatusInsufficientStorage, "the archive's disk is full: nothing was saved; free space on the server and try again"
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "the request took too long; narrow the search or the time range"
+	case errors.Is(err, context.Canceled):
+		// The client left; nobody reads the answer.
+		return statusClientClosed, "the request was cancelled"
 	}
 	return http.StatusInternalServerError, "something went wrong on our side; the log has the details"
 }
+
+// statusClientClosed is the status logged for a request whose client left
+// before the answer (nginx's 499): no error of ours.
+const statusClientClosed = 499
 
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
@@ -78,7 +85,10 @@ func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "
 // fail ends the request with err as a page or a JSON error.
 func (s *Server) fail(c *gin.Context, err error) {
 	status, msg := statusOf(err)
-	if status >= 500 {
+	switch {
+	case status == statusClientClosed:
+		s.log.Debug("client left", slog.String("path", c.Request.URL.Path))
+	case status >= 500:
 		s.log.Error("request failed", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
 	}
 	if isAPI(c) {
