@@ -62,7 +62,9 @@ func sharedPosts(t *testing.T) []taggedPost {
 		}
 		for it := range items {
 			p := it.Post
-			if p == nil || seen[p.ID] {
+			// A post with no text (what is left of a deleted comment) has
+			// no language to find.
+			if p == nil || seen[p.ID] || strings.TrimSpace(p.Text) == "" {
 				continue
 			}
 			seen[p.ID] = true
@@ -208,14 +210,18 @@ func TestUndetermined(t *testing.T) {
 	// Measured at the commit that added GuessLanguage: 1,785 posts; before
 	// (DetectLanguage with the trigram table of model 3) 105 undetermined,
 	// 131 other languages, 242 unscored; after 37, 127 and 163. The
-	// importer grows, so this checks proportions, not those counts.
+	// importer grows, so this checks proportions, not those counts (with the
+	// real-world files read whole: 3,601 posts; 269, 782, 1,056 before; 85,
+	// 750, 830 after).
 	if len(posts) < 1700 {
 		t.Errorf("only %d posts decoded", len(posts))
 	}
 	if after.undetermined*2 > before.undetermined || after.undetermined*100 > 3*len(posts) {
 		t.Errorf("%d of %d posts undetermined (DetectLanguage alone: %d)", after.undetermined, len(posts), before.undetermined)
 	}
-	if after.unscored*4 > before.unscored*3 || after.other > before.other {
+	// Posts in a language without a model stay unscored by design; of the
+	// others, GuessLanguage must leave at most half unscored.
+	if (after.unscored-after.other)*2 > before.unscored-before.other || after.other > before.other {
 		t.Errorf("after %+v, before %+v", after, before)
 	}
 }

@@ -106,7 +106,7 @@ func TestShowJSON(t *testing.T) {
 	edited := `{"id": "twitter:1576994746135764992", "source": "twitter", "native_id": "1576994746135764992",
 		"url": "https://x.com/wongmjane/status/1576994789110992896",
 		"author": {"id": "337119125", "handle": "wongmjane", "name": "Jane Manchun Wong", "url": "https://x.com/wongmjane"},
-		"text": "hey :) https://t.co/rnwEIoNuqd",
+		"text": "hey :) https://t.co/rnwEIoNuqd", "lang": "en",
 		"created_at": "2022-10-03T17:57:11Z", "collected_at": "2022-10-03T18:01:17Z", "edited_at": "2022-10-03T17:57:11Z",
 		"metrics": {"likes": 32, "reposts": 3, "replies": 14, "quotes": 2},
 		"hashtags": [], "mentions": [], "links": [], "media": [],
