@@ -150,25 +150,17 @@ func (s *Server) runSearch(ctx context.Context, c *gin.Context) (*searchView, er
 		v.EventName = ev.Name
 		q = ev.Narrow(q, s.cfg.Now())
 	}
-	// The histogram of the whole result set, in buckets that fit its span.
-	q.Histogram = time.Hour
-	if !q.From.IsZero() && !q.To.IsZero() {
-		q.Histogram = autoBucket(q.To.Sub(q.From))
-	}
-	res, err := s.a.Search(ctx, q)
+	// The histogram of the whole result set, in buckets that fit its span:
+	// the window's, or where it is open, the hits' (an archive may span
+	// decades; hours would be too many buckets).
+	span, err := s.hitSpan(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Histogram) > 1 && q.From.IsZero() {
-		// Without a window the hour was a guess: redo with a fitting width
-		// if the hits span much more or less than a few days.
-		span := res.Histogram[len(res.Histogram)-1].Start.Sub(res.Histogram[0].Start)
-		if w := autoBucket(span); w != q.Histogram {
-			q.Histogram = w
-			if res, err = s.a.Search(ctx, q); err != nil {
-				return nil, err
-			}
-		}
+	q.Histogram = autoBucket(span)
+	res, err := s.a.Search(ctx, q)
+	if err != nil {
+		return nil, err
 	}
 	v.Searched = true
 	v.Total, v.TookMS, v.Next = res.Total, float64(res.Took.Microseconds())/1000, res.Next
@@ -241,14 +233,45 @@ func (s *Server) searchAPI(c *gin.Context) {
 }
 
 // autoBucket picks a histogram width for a span: about 50 to 150 bars.
+// hitSpan returns how long a time the hits of q span: its window, with an
+// open end closed at the oldest or newest hit (two one-hit searches sorted by
+// time, which stop early).
+func (s *Server) hitSpan(ctx context.Context, q index.Query) (time.Duration, error) {
+	from, to := q.From, q.To
+	end := func(sort index.Sort) (time.Time, error) {
+		e := q
+		e.Sort, e.Size, e.After, e.Facets, e.Histogram = sort, 1, "", false, 0
+		res, err := s.a.Search(ctx, e)
+		if err != nil || len(res.Hits) == 0 {
+			return time.Time{}, err
+		}
+		return res.Hits[0].Created, nil
+	}
+	var err error
+	if from.IsZero() {
+		if from, err = end(index.Oldest); err != nil {
+			return 0, err
+		}
+	}
+	if to.IsZero() {
+		if to, err = end(index.Newest); err != nil {
+			return 0, err
+		}
+	}
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return 0, nil // no hits: any width will do
+	}
+	return to.Sub(from), nil
+}
+
 func autoBucket(span time.Duration) time.Duration {
 	for _, w := range []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 3 * time.Hour,
-		6 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour} {
+		6 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 91 * 24 * time.Hour} {
 		if span <= 150*w {
 			return w
 		}
 	}
-	return 30 * 24 * time.Hour
+	return 365 * 24 * time.Hour
 }
 
 func splitList(s string) []string {
