@@ -64,7 +64,7 @@ func sources(name string, stdin io.Reader, now time.Time) ([]source, func(), err
 		return nil, nop, err
 	}
 	if fi.IsDir() {
-		srcs, err := fsSources(os.DirFS(name), func(p string) string { return filepath.Join(name, filepath.FromSlash(p)) })
+		srcs, err := fsSources(os.DirFS(name), name, func(p string) string { return filepath.Join(name, filepath.FromSlash(p)) })
 		return srcs, nop, err
 	}
 	if isZip(name) {
@@ -72,7 +72,7 @@ func sources(name string, stdin io.Reader, now time.Time) ([]source, func(), err
 		if err != nil {
 			return nil, nop, fmt.Errorf("zip: %w", err)
 		}
-		srcs, err := fsSources(zr, func(p string) string { return name + ":" + p })
+		srcs, err := fsSources(zr, name, func(p string) string { return name + ":" + p })
 		return srcs, func() { zr.Close() }, err
 	}
 	dir := filepath.Dir(name)
@@ -98,11 +98,12 @@ func isZip(name string) bool {
 	return err == nil && string(magic[:]) == "PK\x03\x04"
 }
 
-// fsSources lists the inputs inside a folder or zip file. When it holds an X
+// fsSources lists the inputs inside a folder or zip file (root, as the user
+// named it; display names a file in it). When it holds an X
 // archive (data/account.js or data/manifest.js; data/js/tweet_index.js,
 // payload_details.js or user_details.js of a legacy archive), only the archive's files of posts are read and the rest
 // (its web page, scripts and media) is left out in one line.
-func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
+func fsSources(fsys fs.FS, root string, display func(string) string) ([]source, error) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -158,7 +159,7 @@ func fsSources(fsys fs.FS, display func(string) string) ([]source, error) {
 		out = append(out, src)
 	}
 	if left > 0 {
-		out = append(out, source{name: display(".") + " (" + what + ")",
+		out = append(out, source{name: root + " (" + what + ")",
 			skip: fmt.Sprintf("%d other files of the %s (its web page, scripts and media) hold no posts", left, what)})
 	}
 	if len(out) == 0 {
