@@ -2,11 +2,12 @@ package collector
 
 import (
 	"errors"
-	"io"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aftershock/aftershock/internal/testdata"
 )
 
 func TestJSONValues(t *testing.T) {
@@ -125,39 +126,11 @@ func TestRecordLimit(t *testing.T) {
 	}
 }
 
-// genReader yields head, then n bytes of c, then tail, holding none of it.
-type genReader struct {
-	head, tail string
-	n          int64
-	c          byte
-}
-
-func (g *genReader) Read(p []byte) (int, error) {
-	switch {
-	case len(g.head) > 0:
-		k := copy(p, g.head)
-		g.head = g.head[k:]
-		return k, nil
-	case g.n > 0:
-		k := int(min(int64(len(p)), g.n))
-		for i := range k {
-			p[i] = g.c
-		}
-		g.n -= int64(k)
-		return k, nil
-	case len(g.tail) > 0:
-		k := copy(p, g.tail)
-		g.tail = g.tail[k:]
-		return k, nil
-	}
-	return 0, io.EOF
-}
-
 // TestRecordLimitMemory: a 64 MiB string in a document (issue 16: a 1 GiB
 // one in a .json.gz passed 8 GB) is read past in bounded memory: with a
 // 1 MiB limit, less than 8 MiB is allocated in all.
 func TestRecordLimitMemory(t *testing.T) {
-	g := &genReader{head: "[\n{\"a\": 1},\n{\"text\": \"", n: 64 << 20, c: 'a', tail: "\"},\n{\"b\": 2}\n]\n"}
+	g := testdata.Repeat("[\n{\"a\": 1},\n{\"text\": \"", 'a', 64<<20, "\"},\n{\"b\": 2}\n]\n")
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

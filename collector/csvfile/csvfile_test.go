@@ -3,7 +3,6 @@ package csvfile
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"runtime"
 	"slices"
@@ -395,33 +394,6 @@ func FuzzDecodeCSV(f *testing.F) {
 	})
 }
 
-// bigCell yields head, then n bytes of 'a', then tail, holding none of it.
-type bigCell struct {
-	head, tail string
-	n          int64
-}
-
-func (g *bigCell) Read(p []byte) (int, error) {
-	switch {
-	case len(g.head) > 0:
-		k := copy(p, g.head)
-		g.head = g.head[k:]
-		return k, nil
-	case g.n > 0:
-		k := int(min(int64(len(p)), g.n))
-		for i := range k {
-			p[i] = 'a'
-		}
-		g.n -= int64(k)
-		return k, nil
-	case len(g.tail) > 0:
-		k := copy(p, g.tail)
-		g.tail = g.tail[k:]
-		return k, nil
-	}
-	return 0, io.EOF
-}
-
 // TestRowLimit: a quote left open on line 5 holds the rest of a 64 MiB file
 // (issue 16: 2.4 GB peak for 512 MiB). With a 64 KiB row limit, the rows
 // before it are posts, it is one error at line 5, and less than 2 MiB is
@@ -441,7 +413,7 @@ func TestRowLimit(t *testing.T) {
 		runtime.ReadMemStats(&before)
 		var lines []int
 		var errs []string
-		for it := range Decode(&bigCell{head: head, n: 64 << 20, tail: c.tail}, Options{MaxRecordBytes: 64 << 10}) {
+		for it := range Decode(testdata.Repeat(head, 'a', 64<<20, c.tail), Options{MaxRecordBytes: 64 << 10}) {
 			if err := it.Check(); err != nil {
 				t.Fatal(err)
 			}

@@ -12,36 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aftershock/aftershock/internal/testdata"
 	"github.com/aftershock/aftershock/post"
 )
-
-// repeat yields head, then n bytes of c, then tail, holding none of it.
-type repeat struct {
-	head, tail string
-	n          int64
-	c          byte
-}
-
-func (g *repeat) Read(p []byte) (int, error) {
-	switch {
-	case len(g.head) > 0:
-		k := copy(p, g.head)
-		g.head = g.head[k:]
-		return k, nil
-	case g.n > 0:
-		k := int(min(int64(len(p)), g.n))
-		for i := range k {
-			p[i] = g.c
-		}
-		g.n -= int64(k)
-		return k, nil
-	case len(g.tail) > 0:
-		k := copy(p, g.tail)
-		g.tail = g.tail[k:]
-		return k, nil
-	}
-	return 0, io.EOF
-}
 
 // allocated runs f and returns the bytes it allocated.
 func allocated(f func()) uint64 {
@@ -61,8 +34,8 @@ func TestGzipBomb(t *testing.T) {
 	const tweet = `{"id_str":"%d","text":"hello %d","created_at":"Wed Jan 0%d 00:00:00 +0000 2024","user":{"id_str":"7","screen_name":"a"}}`
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
-	body := &repeat{head: "[\n" + fmt.Sprintf(tweet, 1, 1, 1) + ",\n{\"id_str\":\"2\",\"text\":\"", n: 256 << 20, c: 'a',
-		tail: "\"},\n" + fmt.Sprintf(tweet, 3, 3, 3) + "\n]\n"}
+	body := testdata.Repeat("[\n"+fmt.Sprintf(tweet, 1, 1, 1)+",\n{\"id_str\":\"2\",\"text\":\"", 'a', 256<<20,
+		"\"},\n"+fmt.Sprintf(tweet, 3, 3, 3)+"\n]\n")
 	if _, err := io.Copy(zw, body); err != nil {
 		t.Fatal(err)
 	}

@@ -102,9 +102,8 @@ func TestMixedFormatsLineByLine(t *testing.T) {
 // A first line longer than the record limit is reported as line 1 and the
 // lines after it are read.
 func TestFirstLineTooLong(t *testing.T) {
-	long := io.MultiReader(strings.NewReader(`{"id_str":"1","text":"`),
-		io.LimitReader(repeatReader('a'), collector.MaxRecordBytes+10), strings.NewReader("\"}\n"),
-		strings.NewReader(`{"id_str":"2","created_at":"Tue Feb 28 17:37:00 +0000 2017","text":"down","user":{"screen_name":"a"}}`+"\n"))
+	second := `{"id_str":"2","created_at":"Tue Feb 28 17:37:00 +0000 2017","text":"down","user":{"screen_name":"a"}}` + "\n"
+	long := testdata.Repeat(`{"id_str":"1","text":"`, 'a', collector.MaxRecordBytes+10, "\"}\n"+second)
 	posts, _, errs := decodeAll(t, long)
 	if posts != 1 || len(errs) != 1 || !strings.HasPrefix(errs[0], "json: line longer than") {
 		t.Errorf("posts %d, errors %q; want 1 post and the long line reported", posts, errs)
@@ -116,8 +115,7 @@ func TestFirstLineTooLong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(f, io.MultiReader(strings.NewReader(`{"id_str":"1","text":"`), io.LimitReader(repeatReader('a'), collector.MaxRecordBytes+10), strings.NewReader("\"}\n"),
-		strings.NewReader(`{"id_str":"2","created_at":"Tue Feb 28 17:37:00 +0000 2017","text":"down","user":{"screen_name":"a"}}`+"\n")))
+	io.Copy(f, testdata.Repeat(`{"id_str":"1","text":"`, 'a', collector.MaxRecordBytes+10, "\"}\n"+second))
 	f.Close()
 	sum, err := Import(context.Background(), s, []string{name}, Options{})
 	if err != nil {
@@ -126,15 +124,6 @@ func TestFirstLineTooLong(t *testing.T) {
 	if sum.Counts.New != 1 || len(sum.Errs) != 1 || !strings.HasPrefix(sum.Errs[0], name+":1: ") {
 		t.Errorf("summary %+v", sum)
 	}
-}
-
-type repeatReader byte
-
-func (r repeatReader) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(r)
-	}
-	return len(p), nil
 }
 
 func TestRecordKeys(t *testing.T) {
