@@ -127,7 +127,10 @@ func cutUTF8(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for i := n; i > 0 && i > n-utf8.UTFMax; i-- {
+	for i := n; i > n-utf8.UTFMax; i-- {
+		if i <= 0 {
+			return "" // n is shorter than the first character
+		}
 		if utf8.RuneStart(s[i]) {
 			return s[:i]
 		}
