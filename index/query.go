@@ -277,6 +277,9 @@ func lex(s string) ([]token, error) {
 			case "NOT":
 				toks = append(toks, token{kind: tNOT, pos: start})
 				continue
+			case "AND", "&&":
+				// Juxtaposition already means AND: the operator is read and dropped.
+				continue
 			}
 			// field:"quoted value"
 			if name, ok := strings.CutSuffix(word, ":"); ok && i < len(s) && s[i] == '"' {
@@ -307,7 +310,7 @@ func startsTerm(s string) bool {
 // --- parser ---
 //
 //	query := and EOF
-//	and   := or { or }            (juxtaposition: AND)
+//	and   := or { ["AND" | "&&"] or } (juxtaposition also means AND)
 //	or    := unary { "OR" unary } (OR binds tighter than AND, as in Google)
 //	unary := ("-" | "NOT") unary | "(" and ")" | phrase | field | word
 
