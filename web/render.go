@@ -133,6 +133,7 @@ var funcs = template.FuncMap{
 	"pathEscape": url.PathEscape,
 	"list":       func(xs ...string) []string { return xs },
 	"dur":        shortDuration,
+	"nouns":      nouns,
 	"score":      func(f float64) string { return fmt.Sprintf("%+.2f", f) },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -297,4 +298,13 @@ func (s *Server) staticFile(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=86400")
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, ctype, b)
+}
+
+// nouns writes n with its noun, singular for exactly one: "1 reply", "2 replies".
+func nouns(n any, one, many string) string {
+	c := count(n)
+	if c == "1" {
+		return c + " " + one
+	}
+	return c + " " + many
 }
