@@ -98,6 +98,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	verbose := fs.Bool("v", false, "log debug messages")
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// -h/--help asked for the usage: it is the answer, not an error.
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() == 0 {
