@@ -18,3 +18,16 @@ func TestHelpExitsZero(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobalFlagsAfterCommand checks that --data and -v are accepted after
+// the command (issue 19 item 9: "serve --data DIR" was refused).
+func TestGlobalFlagsAfterCommand(t *testing.T) {
+	got, data, v := globalFlags([]string{"--data", "/x", "-v", "q", "--", "-v"}, "", false)
+	if data != "/x" || !v || strings.Join(got, " ") != "q -- -v" {
+		t.Fatalf("globalFlags = %q %q %v", got, data, v)
+	}
+	_, data, _ = globalFlags([]string{"-data=/y"}, "", false)
+	if data != "/y" {
+		t.Fatalf("-data=/y gave %q", data)
+	}
+}

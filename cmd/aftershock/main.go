@@ -30,6 +30,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -108,6 +109,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stderr)
 		return 2
 	}
+	rest := fs.Args()[1:]
+	rest, *data, *verbose = globalFlags(rest, *data, *verbose)
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
@@ -122,7 +125,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if c.name != name {
 			continue
 		}
-		err := c.run(ctx, e, fs.Args()[1:])
+		err := c.run(ctx, e, rest)
 		switch {
 		case err == nil:
 			return 0
@@ -228,4 +231,28 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// globalFlags takes the global flags (--data DIR, --data=DIR, -v) out of a
+// command's arguments, so that they are accepted after the command too
+// ("aftershock serve --data DIR"). It stops at "--".
+func globalFlags(args []string, data string, verbose bool) ([]string, string, bool) {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(out, args[i:]...), data, verbose
+		case a == "-v" || a == "--v":
+			verbose = true
+		case (a == "-data" || a == "--data") && i+1 < len(args):
+			data = args[i+1]
+			i++
+		case strings.HasPrefix(a, "-data=") || strings.HasPrefix(a, "--data="):
+			data = a[strings.Index(a, "=")+1:]
+		default:
+			out = append(out, a)
+		}
+	}
+	return out, data, verbose
 }
