@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -29,5 +30,18 @@ func TestGlobalFlagsAfterCommand(t *testing.T) {
 	_, data, _ = globalFlags([]string{"-data=/y"}, "", false)
 	if data != "/y" {
 		t.Fatalf("-data=/y gave %q", data)
+	}
+}
+
+// TestDevNullIsNoTerminal checks that output sent to /dev/null is not taken
+// for a terminal (issue 19 item 9: "export --format xlsx > /dev/null" was refused).
+func TestDevNullIsNoTerminal(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Fatal("isTerminal(/dev/null) = true")
 	}
 }
