@@ -17,8 +17,13 @@ vet: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1)
 	go vet ./...
 
+PKGS ?= ./...
+
 test: vet ## the whole test suite, as CI runs it: unit, real-data, crash and a short run of every fuzz target
-	go test -count=1 ./...
+	@# -v only to print why tests were skipped; on failure everything but the passing tests is shown.
+	@log=$$(mktemp); go test -count=1 -v $(PKGS) >$$log 2>&1; rc=$$?; \
+	grep -E '^(ok|FAIL|\?) ' $$log; grep -A2 -E '^ *--- SKIP' $$log; \
+	if [ $$rc -ne 0 ]; then grep -v -E '^ *(=== |--- PASS)' $$log; fi; rm -f $$log; exit $$rc
 	./.ci/fuzz 3s
 
 fuzz: ## run every fuzz target for FUZZTIME (default 60s) each
