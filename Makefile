@@ -20,9 +20,10 @@ vet: ## gofmt and go vet
 PKGS ?= ./...
 
 test: vet ## the whole test suite, as CI runs it: unit, real-data, crash and a short run of every fuzz target
-	@# -v only to print why tests were skipped; on failure everything but the passing tests is shown.
+	@# -v only to print why tests were skipped (go test -v prints a test's log, its reason, just before its SKIP line);
+	@# on failure everything but the passing tests is shown.
 	@log=$$(mktemp); go test -count=1 -v $(PKGS) >$$log 2>&1; rc=$$?; \
-	grep -E '^(ok|FAIL|\?) ' $$log; grep -A2 -E '^ *--- SKIP' $$log; \
+	grep -E '^(ok|FAIL|\?) ' $$log; grep -B1 -E '^ *--- SKIP' $$log | grep -v -E '^(=== |--$$)'; \
 	if [ $$rc -ne 0 ]; then grep -v -E '^ *(=== |--- PASS)' $$log; fi; rm -f $$log; exit $$rc
 	./.ci/fuzz 3s
 
