@@ -32,21 +32,7 @@ func TestCheckBehind(t *testing.T) {
 	if code, out, errOut := cli(t, "", "--data", data, "import", in); code != 0 {
 		t.Fatalf("import: %s%s", out, errOut)
 	}
-	// Three posts written behind the index's back.
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(data, "archive.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var batch store.Batch
-	for i := range 3 {
-		batch.Posts = append(batch.Posts, post.Post{ID: fmt.Sprintf("manual:%d", i), Source: "manual", NativeID: fmt.Sprint(i),
-			Text: "later", CreatedAt: time.Date(2017, 3, 1, 0, 0, i, 0, time.UTC), Raw: []byte(`{}`)})
-	}
-	if _, err := st.Write(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	writeBehindIndex(t, data, 3)
 	code, out, errOut := cli(t, "", "--data", data, "check")
 	if code == 0 || !strings.Contains(errOut, "the index is behind the archive by 3 changes (index sequence 20, archive 23)") ||
 		!strings.Contains(errOut, "no reindex is needed") || strings.Contains(errOut, "run 'aftershock reindex'") {
@@ -118,5 +104,25 @@ func TestFlippedIndex(t *testing.T) {
 	var sr struct{ Total int }
 	if res.StatusCode != 200 || json.Unmarshal(body, &sr) != nil || sr.Total != 500 {
 		t.Errorf("search after the rebuild: %d %.300s", res.StatusCode, body)
+	}
+}
+
+// writeBehindIndex writes n posts into the archive of the data directory
+// straight to the store, so the index has not seen them.
+func writeBehindIndex(t *testing.T, data string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(data, "archive.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var batch store.Batch
+	for i := range n {
+		batch.Posts = append(batch.Posts, post.Post{ID: fmt.Sprintf("manual:%d", i), Source: "manual", NativeID: fmt.Sprint(i),
+			Text: "later", CreatedAt: time.Date(2017, 3, 1, 0, 0, i, 0, time.UTC), Raw: []byte(`{}`)})
+	}
+	if _, err := st.Write(ctx, batch); err != nil {
+		t.Fatal(err)
 	}
 }

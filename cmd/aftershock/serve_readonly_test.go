@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,10 +13,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/aftershock/aftershock/post"
-	"github.com/aftershock/aftershock/store"
 )
 
 // TestFullDiskReadOnly fills the disk under a data directory whose index
@@ -50,20 +45,7 @@ func TestFullDiskReadOnly(t *testing.T) {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	// 50 posts the index has not seen.
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(data, "archive.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var batch store.Batch
-	for i := range 50 {
-		batch.Posts = append(batch.Posts, post.Post{ID: fmt.Sprintf("manual:%d", i), Source: "manual", NativeID: fmt.Sprint(i),
-			Text: "later", CreatedAt: time.Date(2017, 3, 1, 0, 0, i, 0, time.UTC), Raw: []byte(`{}`)})
-	}
-	if _, err := st.Write(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	writeBehindIndex(t, data, 50)
 
 	// Fill the disk.
 	f, _ := os.Create(filepath.Join(data, "filler"))
