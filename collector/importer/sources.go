@@ -77,7 +77,7 @@ func sources(name string, stdin io.Reader, now time.Time) ([]source, func(), err
 	}
 	dir := filepath.Dir(name)
 	dirFS := os.DirFS(dir)
-	src := fileSource(dirFS, filepath.Base(name), func(string) string { return name }, fi, map[string]*twitter.ArchiveNotes{}, dir)
+	src := fileSource(dirFS, filepath.Base(name), func(string) string { return name }, fi, map[string]*archiveDir{}, dir)
 	if src.skip == "" && exists(dirFS, "manifest.js") {
 		if n, ok := announced(archiveCounts(dirFS, "manifest.js"), "data/"+filepath.Base(name)); ok {
 			src.sc.expect = &collector.Expect{Posts: n, Field: "manifest.js count"}
@@ -132,7 +132,7 @@ func fsSources(fsys fs.FS, root string, display func(string) string) ([]source, 
 	counts := archiveCounts(fsys, index)
 	var out []source
 	left := 0
-	notes := map[string]*twitter.ArchiveNotes{} // per folder
+	archives := map[string]*archiveDir{} // per folder
 	for _, p := range files {
 		if keep != nil && !keep(p) {
 			left++
@@ -152,7 +152,7 @@ func fsSources(fsys fs.FS, root string, display func(string) string) ([]source, 
 				return nil, err
 			}
 		}
-		src := fileSource(sub, base, func(string) string { return display(p) }, fi, notes, dir)
+		src := fileSource(sub, base, func(string) string { return display(p) }, fi, archives, dir)
 		if n, ok := announced(counts, p); ok && src.skip == "" {
 			src.sc.expect = &collector.Expect{Posts: n, Field: path.Base(index) + " count"}
 		}
@@ -230,9 +230,9 @@ func announced(counts map[string]int64, p string) (int64, bool) {
 var xArchiveFile = regexp.MustCompile(`^[a-z][a-z0-9-]*\.js$`)
 
 // fileSource is the source for the file base in dir, with what its
-// neighbours say about it. notes caches the notes of an X archive's
-// folders, by dirKey.
-func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileInfo, notes map[string]*twitter.ArchiveNotes, dirKey string) source {
+// neighbours say about it. archives caches what an X archive's folder says
+// of its files (owner, long posts), read once per folder, by dirKey.
+func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileInfo, archives map[string]*archiveDir, dirKey string) source {
 	src := source{
 		name:      display(base),
 		collected: fi.ModTime().UTC().Truncate(time.Millisecond),
@@ -251,28 +251,43 @@ func fileSource(dir fs.FS, base string, display func(string) string, fi fs.FileI
 			src.skip = "an X archive file that holds no posts"
 			return src
 		}
-		if owner, err := readOwner(dir); err != nil {
-			src.sc.notes = append(src.sc.notes, fmt.Sprintf("account.js could not be read (%v): posts have no author", err))
-		} else {
-			src.sc.owner = owner
-			src.sc.notes = append(src.sc.notes, fmt.Sprintf("author @%s from account.js", owner.Handle))
-		}
-		n, ok := notes[dirKey]
+		a, ok := archives[dirKey]
 		if !ok {
-			var note string
-			n, note = readNotes(dir)
-			notes[dirKey] = n
-			if note != "" {
-				src.sc.notes = append(src.sc.notes, note)
-			}
+			a = readArchiveDir(dir)
+			archives[dirKey] = a
 		}
-		src.sc.longPosts = n
+		src.sc.owner, src.sc.longPosts = a.owner, a.notes
+		src.sc.notes = append(src.sc.notes, a.ownerNote)
+		if !ok && a.notesNote != "" {
+			src.sc.notes = append(src.sc.notes, a.notesNote) // said once, with the folder's first file
+		}
 	case base == "outbox.json" && exists(dir, "actor.json"):
 		src.sc.actor, src.sc.notes = readActor(dir)
 	case isMastodonExportDir(dir) && base != "outbox.json":
 		src.skip = "a Mastodon export file that holds no posts (only outbox.json does)"
 	}
 	return src
+}
+
+// archiveDir is what an X archive's data folder says of its files of posts.
+type archiveDir struct {
+	owner     post.Author           // from account.js
+	ownerNote string                // where the owner came from, or why there is none
+	notes     *twitter.ArchiveNotes // the long posts' full texts; nil when none
+	notesNote string                // what note-tweet.js gave; empty when nothing
+}
+
+// readArchiveDir reads account.js and the note files of an X archive's
+// data folder.
+func readArchiveDir(dir fs.FS) *archiveDir {
+	a := &archiveDir{}
+	if owner, err := readOwner(dir); err != nil {
+		a.ownerNote = fmt.Sprintf("account.js could not be read (%v): posts have no author", err)
+	} else {
+		a.owner, a.ownerNote = owner, fmt.Sprintf("author @%s from account.js", owner.Handle)
+	}
+	a.notes, a.notesNote = readNotes(dir)
+	return a
 }
 
 // readNotes reads the note-tweet.js files of an X archive's data folder.
